@@ -1,0 +1,360 @@
+package profiles
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/hmacctl/hmacctl/sign"
+	"github.com/pelletier/go-toml/v2"
+)
+
+// definitionFile is a vendor definition as written in TOML. docs/format.md
+// describes every field.
+type definitionFile struct {
+	Name        string                 `toml:"name"`
+	Title       string                 `toml:"title"`
+	Docs        string                 `toml:"docs"`
+	BaseURL     string                 `toml:"base_url"`
+	Credentials []string               `toml:"credentials"`
+	BodyFormat  string                 `toml:"body_format"`
+	Timestamp   timestampTable         `toml:"timestamp"`
+	Settings    map[string]settingDef  `toml:"settings"`
+	Signature   signatureTable         `toml:"signature"`
+	Headers     map[string]string      `toml:"headers"`
+	Params      []paramTable           `toml:"params"`
+	Variants    map[string]variantFile `toml:"variants"`
+}
+
+type timestampTable struct {
+	Format string `toml:"format"`
+	Offset string `toml:"offset"`
+}
+
+type settingDef struct {
+	Default     string `toml:"default"`
+	Description string `toml:"description"`
+}
+
+type signatureTable struct {
+	Hash            string            `toml:"hash"`
+	Key             string            `toml:"key"`
+	Message         string            `toml:"message"`
+	MessageByMethod map[string]string `toml:"message_by_method"`
+	Encoding        string            `toml:"encoding"`
+}
+
+type paramTable struct {
+	Name  string `toml:"name"`
+	Value string `toml:"value"`
+	To    string `toml:"to"`
+	First bool   `toml:"first"`
+}
+
+// variantFile overrides parts of a definition. Absent fields inherit;
+// headers and settings merge by name; message_by_method, params and
+// credentials, when present, replace the base's.
+type variantFile struct {
+	Description string                `toml:"description"`
+	BaseURL     string                `toml:"base_url"`
+	Credentials []string              `toml:"credentials"`
+	BodyFormat  string                `toml:"body_format"`
+	Timestamp   timestampTable        `toml:"timestamp"`
+	Settings    map[string]settingDef `toml:"settings"`
+	Signature   signatureTable        `toml:"signature"`
+	Headers     map[string]string     `toml:"headers"`
+	Params      []paramTable          `toml:"params"`
+}
+
+// DefinitionError is a problem in a definition file, with the file, the
+// line and the field.
+type DefinitionError struct {
+	File  string
+	Line  int
+	Field string
+	Err   error
+}
+
+func (e *DefinitionError) Error() string {
+	loc := e.File
+	if e.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", e.File, e.Line)
+	}
+	if e.Field == "" {
+		return fmt.Sprintf("%s: %v", loc, e.Err)
+	}
+	return fmt.Sprintf("%s: %s: %v", loc, e.Field, e.Err)
+}
+
+func (e *DefinitionError) Unwrap() error { return e.Err }
+
+// Vendor is a parsed, checked vendor definition: its scheme and its named
+// variants, compiled on first use.
+type Vendor struct {
+	// Name is what users type ("woox").
+	Name string
+	// Title is a human name ("WOO X (REST v3)").
+	Title string
+	// Docs is where the vendor documents its signing.
+	Docs string
+	// File is the definition's file name, for errors.
+	File     string
+	base     definitionFile
+	variants []Variant
+	lines    map[string]int
+}
+
+// Variant is a named alternative reading of a vendor's scheme.
+type Variant struct {
+	Name        string
+	Description string
+}
+
+// Scheme is one reading of a vendor's scheme, ready to sign.
+type Scheme struct {
+	*sign.Scheme
+	// Vendor and Variant name it; Variant is empty for the default.
+	Vendor  string
+	Variant string
+	// BaseURL is the default base URL.
+	BaseURL string
+	// SettingDocs describe the settings, by name.
+	SettingDocs map[string]string
+}
+
+// ParseDefinition reads one definition file and checks it, compiling the
+// default scheme and every variant. file names it in errors.
+func ParseDefinition(file string, data []byte) (*Vendor, error) {
+	v, err := decodeDefinition(file, data)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := v.Scheme(""); err != nil {
+		return nil, err
+	}
+	for _, variant := range v.variants {
+		if _, err := v.Scheme(variant.Name); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+func decodeDefinition(file string, data []byte) (*Vendor, error) {
+	var def definitionFile
+	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields()
+	if err := dec.Decode(&def); err != nil {
+		return nil, tomlError(file, err)
+	}
+	v := &Vendor{Name: def.Name, Title: def.Title, Docs: def.Docs, File: file, base: def, lines: keyLines(data)}
+	if def.Name == "" {
+		return nil, v.fieldError("name", errors.New("is missing: every definition needs a name"))
+	}
+	if def.BaseURL == "" {
+		return nil, v.fieldError("base_url", errors.New("is missing: give the vendor's API base URL"))
+	}
+	for _, name := range slices.Sorted(maps.Keys(def.Variants)) {
+		v.variants = append(v.variants, Variant{Name: name, Description: def.Variants[name].Description})
+	}
+	return v, nil
+}
+
+func tomlError(file string, err error) error {
+	var strict *toml.StrictMissingError
+	if errors.As(err, &strict) && len(strict.Errors) > 0 {
+		first := strict.Errors[0]
+		line, _ := first.Position()
+		return &DefinitionError{File: file, Line: line, Field: strings.Join(first.Key(), "."), Err: errors.New("unknown field (see docs/format.md for the fields a definition has)")}
+	}
+	var decodeErr *toml.DecodeError
+	if errors.As(err, &decodeErr) {
+		line, _ := decodeErr.Position()
+		return &DefinitionError{File: file, Line: line, Field: strings.Join(decodeErr.Key(), "."), Err: errors.New(strings.TrimPrefix(decodeErr.Error(), "toml: "))}
+	}
+	return &DefinitionError{File: file, Err: err}
+}
+
+func (v *Vendor) fieldError(field string, err error) *DefinitionError {
+	line, ok := v.lines[field]
+	for !ok && strings.Contains(field, ".") {
+		field = field[:strings.LastIndex(field, ".")]
+		line, ok = v.lines[field]
+	}
+	return &DefinitionError{File: v.File, Line: line, Field: field, Err: err}
+}
+
+// Variants lists the vendor's named variants, sorted by name.
+func (v *Vendor) Variants() []Variant { return v.variants }
+
+// BaseURL is the vendor's default base URL.
+func (v *Vendor) BaseURL() string { return v.base.BaseURL }
+
+// Scheme compiles the default scheme (variant "") or a named variant.
+func (v *Vendor) Scheme(variant string) (*Scheme, error) {
+	def := v.base
+	prefix := ""
+	if variant != "" {
+		over, ok := v.base.Variants[variant]
+		if !ok {
+			return nil, &UnknownVariantError{Vendor: v.Name, Variant: variant, Known: v.variantNames()}
+		}
+		def = overlay(v.base, over)
+		prefix = "variants." + variant + "."
+	}
+	spec, err := specOf(def, v.lines)
+	if err != nil {
+		var fe *sign.FieldError
+		if errors.As(err, &fe) {
+			return nil, v.variantFieldError(prefix, fe)
+		}
+		return nil, err
+	}
+	compiled, err := sign.Compile(spec)
+	if err != nil {
+		var fe *sign.FieldError
+		if errors.As(err, &fe) {
+			return nil, v.variantFieldError(prefix, fe)
+		}
+		return nil, &DefinitionError{File: v.File, Err: err}
+	}
+	docs := map[string]string{}
+	for name, s := range def.Settings {
+		docs[name] = s.Description
+	}
+	return &Scheme{Scheme: compiled, Vendor: v.Name, Variant: variant, BaseURL: def.BaseURL, SettingDocs: docs}, nil
+}
+
+// variantFieldError names the variant's own field when the variant sets
+// it, and the base definition's otherwise.
+func (v *Vendor) variantFieldError(prefix string, fe *sign.FieldError) error {
+	if prefix != "" {
+		if _, ok := v.lines[prefix+fe.Field]; ok {
+			return v.fieldError(prefix+fe.Field, fe.Err)
+		}
+		err := v.fieldError(fe.Field, fe.Err)
+		err.Err = fmt.Errorf("%v (in variant %s)", fe.Err, strings.TrimSuffix(strings.TrimPrefix(prefix, "variants."), "."))
+		return err
+	}
+	return v.fieldError(fe.Field, fe.Err)
+}
+
+func (v *Vendor) variantNames() []string {
+	names := make([]string, len(v.variants))
+	for i, variant := range v.variants {
+		names[i] = variant.Name
+	}
+	return names
+}
+
+// UnknownVariantError names a variant a vendor does not have.
+type UnknownVariantError struct {
+	Vendor, Variant string
+	Known           []string
+}
+
+func (e *UnknownVariantError) Error() string {
+	if len(e.Known) == 0 {
+		return fmt.Sprintf("vendor %s has no variant %q (it has no variants)", e.Vendor, e.Variant)
+	}
+	return fmt.Sprintf("vendor %s has no variant %q (known: %s)", e.Vendor, e.Variant, strings.Join(e.Known, ", "))
+}
+
+func overlay(base definitionFile, over variantFile) definitionFile {
+	def := base
+	def.Variants = nil
+	if over.BaseURL != "" {
+		def.BaseURL = over.BaseURL
+	}
+	if over.Credentials != nil {
+		def.Credentials = over.Credentials
+	}
+	if over.BodyFormat != "" {
+		def.BodyFormat = over.BodyFormat
+	}
+	if over.Timestamp.Format != "" {
+		def.Timestamp.Format = over.Timestamp.Format
+	}
+	if over.Timestamp.Offset != "" {
+		def.Timestamp.Offset = over.Timestamp.Offset
+	}
+	def.Settings = mergeMaps(base.Settings, over.Settings)
+	def.Headers = mergeMaps(base.Headers, over.Headers)
+	sig := over.Signature
+	for _, f := range []struct{ dst, src *string }{
+		{&def.Signature.Hash, &sig.Hash}, {&def.Signature.Key, &sig.Key},
+		{&def.Signature.Message, &sig.Message}, {&def.Signature.Encoding, &sig.Encoding},
+	} {
+		if *f.src != "" {
+			*f.dst = *f.src
+		}
+	}
+	if sig.MessageByMethod != nil {
+		def.Signature.MessageByMethod = sig.MessageByMethod
+	}
+	if over.Params != nil {
+		def.Params = over.Params
+	}
+	return def
+}
+
+func mergeMaps[V any](base, over map[string]V) map[string]V {
+	if len(over) == 0 {
+		return base
+	}
+	merged := maps.Clone(base)
+	if merged == nil {
+		merged = map[string]V{}
+	}
+	maps.Copy(merged, over)
+	return merged
+}
+
+func specOf(def definitionFile, lines map[string]int) (sign.Spec, error) {
+	spec := sign.Spec{
+		Credentials:            def.Credentials,
+		BodyFormat:             sign.BodyFormat(def.BodyFormat),
+		Timestamp:              sign.TimestampFormat(def.Timestamp.Format),
+		TimestampOffsetSetting: def.Timestamp.Offset,
+		Settings:               map[string]string{},
+		Hash:                   def.Signature.Hash,
+		Key:                    def.Signature.Key,
+		Message:                def.Signature.Message,
+		MessageByMethod:        def.Signature.MessageByMethod,
+		Encoding:               def.Signature.Encoding,
+	}
+	for name, s := range def.Settings {
+		spec.Settings[name] = s.Default
+	}
+	// Headers go out in the order the file lists them.
+	names := slices.Collect(maps.Keys(def.Headers))
+	sort.SliceStable(names, func(i, j int) bool {
+		li, lj := headerLine(lines, names[i]), headerLine(lines, names[j])
+		if li != lj {
+			return li < lj
+		}
+		return names[i] < names[j]
+	})
+	for _, name := range names {
+		spec.Headers = append(spec.Headers, sign.Header{Name: name, Value: def.Headers[name]})
+	}
+	for _, p := range def.Params {
+		spec.Params = append(spec.Params, sign.Param{Name: p.Name, Value: p.Value, To: sign.Placement(p.To), First: p.First})
+	}
+	return spec, nil
+}
+
+func headerLine(lines map[string]int, name string) int {
+	if l, ok := lines["headers."+name]; ok {
+		return l
+	}
+	for key, l := range lines {
+		if strings.HasSuffix(key, ".headers."+name) {
+			return l + 1_000_000 // a variant's new header comes after the base's
+		}
+	}
+	return 1 << 30
+}

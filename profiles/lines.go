@@ -1,0 +1,74 @@
+package profiles
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2/unstable"
+)
+
+// keyLines maps every key of a TOML document, written as a dotted path
+// ("signature.message", "params[1].value", "headers.x-api-key"), to the
+// line it is defined on, so that an error found after decoding can still
+// name its line. Array-of-tables entries are indexed from 0.
+func keyLines(data []byte) map[string]int {
+	lines := map[string]int{}
+	arrayCounts := map[string]int{}
+	p := unstable.Parser{KeepComments: false}
+	p.Reset(data)
+	var table string
+	for p.NextExpression() {
+		n := p.Expression()
+		switch n.Kind {
+		case unstable.Table:
+			table = joinKey(n.Key())
+			lines[table] = lineOf(&p, n)
+		case unstable.ArrayTable:
+			base := joinKey(n.Key())
+			table = fmt.Sprintf("%s[%d]", base, arrayCounts[base])
+			arrayCounts[base]++
+			lines[table] = lineOf(&p, n)
+		case unstable.KeyValue:
+			addKeyValue(&p, lines, table, n)
+		}
+	}
+	return lines
+}
+
+func addKeyValue(p *unstable.Parser, lines map[string]int, prefix string, n *unstable.Node) {
+	key := joinKey(n.Key())
+	if prefix != "" {
+		key = prefix + "." + key
+	}
+	lines[key] = lineOf(p, n)
+	if v := n.Value(); v.Kind == unstable.InlineTable {
+		for it := v.Children(); it.Next(); {
+			if child := it.Node(); child.Kind == unstable.KeyValue {
+				addKeyValue(p, lines, key, child)
+			}
+		}
+	}
+}
+
+func joinKey(it unstable.Iterator) string {
+	var parts []string
+	for it.Next() {
+		parts = append(parts, string(it.Node().Data))
+	}
+	return strings.Join(parts, ".")
+}
+
+// lineOf finds a node's line from the first key part that carries a
+// position.
+func lineOf(p *unstable.Parser, n *unstable.Node) int {
+	for it := n.Key(); it.Next(); {
+		k := it.Node()
+		if k.Raw.Length > 0 {
+			return p.Shape(k.Raw).Start.Line
+		}
+		if len(k.Data) > 0 {
+			return p.Shape(p.Range(k.Data)).Start.Line
+		}
+	}
+	return 0
+}

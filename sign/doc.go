@@ -1,0 +1,16 @@
+// Package sign is hmacctl's signing engine: it turns a request and a
+// signing scheme into the exact bytes a vendor signs, the signature, and
+// where the signature and its companions (key, timestamp, nonce) travel.
+//
+// The package is pure: no I/O, no globals, no vendor names. Time is passed
+// in. A vendor's scheme is data (a [Spec]), written by package profiles
+// from a definition file; [Compile] checks it once and turns its
+// expressions into a [Scheme] that signs many requests quickly.
+//
+// Expressions in a Spec are written in the expr language
+// (github.com/expr-lang/expr) over the variables described in [Vars] and
+// the functions listed in [Functions]. A message expression that is a
+// chain of `+` is split at compile time so that plain variables and
+// literals are copied straight into the message with no interpreter
+// work, and only the other pieces run in the expr virtual machine.
+package sign

@@ -1,0 +1,92 @@
+package sign
+
+import (
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// Pair is one name/value parameter, decoded.
+type Pair struct {
+	Name  string
+	Value string
+}
+
+// ParsePairs decodes an application/x-www-form-urlencoded string (a query
+// string or a form body) into its pairs, in order, keeping repeated names.
+// A part that does not decode is kept as written.
+func ParsePairs(s string) []Pair {
+	if s == "" {
+		return nil
+	}
+	pairs := make([]Pair, 0, strings.Count(s, "&")+1)
+	for part := range strings.SplitSeq(s, "&") {
+		if part == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(part, "=")
+		pairs = append(pairs, Pair{Name: unescapeOrKeep(name), Value: unescapeOrKeep(value)})
+	}
+	return pairs
+}
+
+func unescapeOrKeep(s string) string {
+	if !strings.ContainsAny(s, "%+") {
+		return s
+	}
+	if u, err := url.QueryUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// EncodePairs writes pairs as application/x-www-form-urlencoded, in order.
+func EncodePairs(pairs []Pair) string {
+	var b strings.Builder
+	for i, p := range pairs {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(p.Name))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(p.Value))
+	}
+	return b.String()
+}
+
+// SortPairs returns a copy of pairs sorted by name, keeping the order of
+// repeated names.
+func SortPairs(pairs []Pair) []Pair {
+	sorted := append([]Pair(nil), pairs...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
+	return sorted
+}
+
+// JoinPairs writes pairs undecoded: name, nameValueSep, value, joined by
+// pairSep.
+func JoinPairs(pairs []Pair, nameValueSep, pairSep string) string {
+	var b strings.Builder
+	for i, p := range pairs {
+		if i > 0 {
+			b.WriteString(pairSep)
+		}
+		b.WriteString(p.Name)
+		b.WriteString(nameValueSep)
+		b.WriteString(p.Value)
+	}
+	return b.String()
+}
+
+// appendParam adds name=value to an encoded parameter string, first or
+// last.
+func appendParam(encoded, name, value string, first bool) string {
+	param := url.QueryEscape(name) + "=" + url.QueryEscape(value)
+	switch {
+	case encoded == "":
+		return param
+	case first:
+		return param + "&" + encoded
+	default:
+		return encoded + "&" + param
+	}
+}

@@ -1,0 +1,381 @@
+package sign
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/expr-lang/expr/vm"
+)
+
+type hashFunc = func() hash.Hash
+
+// Request is what a user asks to sign.
+type Request struct {
+	// Method is the HTTP method; it is upper-cased.
+	Method string
+	// BaseURL is the vendor's base URL, which may carry a path prefix
+	// ("https://api.example.com/v1").
+	BaseURL string
+	// Target is the path relative to BaseURL with an optional query
+	// string, kept exactly as typed: its order and escaping are signed.
+	Target string
+	// Body is the request body, signed and sent byte for byte.
+	Body []byte
+	// Fields are name/value pairs that become a body in the scheme's
+	// body format or, for GET, HEAD and DELETE without a body, query
+	// parameters. A request has Body or Fields, not both.
+	Fields []Field
+	// Credentials by variable name ("api_key", "api_secret",
+	// "api_passphrase", "token").
+	Credentials map[string]string
+	// Settings override the scheme's setting defaults.
+	Settings map[string]string
+	// Time is the clock reading to sign.
+	Time time.Time
+	// Timestamp, when not empty, is signed and sent as is instead of
+	// Time, in the scheme's own format.
+	Timestamp string
+}
+
+// Field is one name/value pair for a body or query. Value is a string, a
+// json.Number, a bool, nil, or json.RawMessage (a JSON value written as
+// is).
+type Field struct {
+	Name  string
+	Value any
+}
+
+// Result is a signed request.
+type Result struct {
+	// Method is the HTTP method, upper case.
+	Method string
+	// URL is the final URL, with any parameters the scheme added.
+	URL string
+	// Body is the final body, with any parameters the scheme added.
+	Body []byte
+	// ContentType is the body's media type; empty when there is no body.
+	ContentType string
+	// Canonical is the exact message that was signed.
+	Canonical []byte
+	// Signature is the encoded signature.
+	Signature string
+	// Timestamp is the time (or nonce, or expiry) signed, as sent.
+	Timestamp string
+	// Headers are the headers the scheme sends, in order.
+	Headers []Header
+}
+
+// MissingCredentialError says that a request lacks a credential its
+// scheme needs.
+type MissingCredentialError struct {
+	Name string
+}
+
+func (e *MissingCredentialError) Error() string { return "missing credential " + e.Name }
+
+// Credentials lists the credentials the scheme needs.
+func (s *Scheme) Credentials() []string { return s.credentials }
+
+// Settings returns the scheme's settings and their defaults.
+func (s *Scheme) Settings() map[string]string { return s.settings }
+
+// TimestampFormat is how the scheme writes its timestamp.
+func (s *Scheme) TimestampFormat() TimestampFormat { return s.timestamp }
+
+// BodyFormat is how the scheme serializes fields into a body.
+func (s *Scheme) BodyFormat() BodyFormat { return s.bodyFormat }
+
+// DecodeSignature decodes a signature written in the scheme's encoding.
+func (s *Scheme) DecodeSignature(sig string) ([]byte, error) { return s.decode(sig) }
+
+// Timestamp writes t as the scheme signs it, with the scheme's offset
+// setting (if any) added.
+func (s *Scheme) Timestamp(t time.Time, settings map[string]string) (string, error) {
+	if s.timestampOffset != "" {
+		v := s.setting(s.timestampOffset, settings)
+		secs, err := time.ParseDuration(v + "s")
+		if err != nil {
+			return "", fmt.Errorf("setting %s=%q is not a whole number of seconds", s.timestampOffset, v)
+		}
+		t = t.Add(secs)
+	}
+	return s.timestamp.Format(t), nil
+}
+
+func (s *Scheme) setting(name string, overrides map[string]string) string {
+	if v, ok := overrides[name]; ok {
+		return v
+	}
+	return s.settings[name]
+}
+
+// Sign signs a request.
+func (s *Scheme) Sign(req Request) (*Result, error) {
+	vars := &Vars{Method: strings.ToUpper(req.Method)}
+	for _, name := range s.credentials {
+		value := req.Credentials[name]
+		if value == "" {
+			return nil, &MissingCredentialError{Name: name}
+		}
+		*vars.credential(name) = value
+	}
+	vars.Settings = s.settings
+	if len(req.Settings) > 0 {
+		vars.Settings = make(map[string]string, len(s.settings))
+		for name, value := range s.settings {
+			vars.Settings[name] = value
+		}
+		for name, value := range req.Settings {
+			if _, ok := s.settings[name]; !ok {
+				return nil, fmt.Errorf("unknown setting %q", name)
+			}
+			vars.Settings[name] = value
+		}
+	}
+
+	base, err := url.Parse(req.BaseURL)
+	if err != nil || base.Scheme == "" || base.Host == "" {
+		return nil, fmt.Errorf("base URL %q is not an absolute http(s) URL", req.BaseURL)
+	}
+	target := req.Target
+	if !strings.HasPrefix(target, "/") {
+		target = "/" + target
+	}
+	relPath, query, _ := strings.Cut(target, "?")
+	body := req.Body
+
+	if len(req.Fields) > 0 {
+		if len(req.Body) > 0 {
+			return nil, fmt.Errorf("a request has a body or fields, not both")
+		}
+		if sendsParamsInQuery(vars.Method) {
+			for _, f := range req.Fields {
+				query = appendParam(query, f.Name, fieldText(f.Value), false)
+			}
+		} else if body, err = s.fieldsBody(req.Fields); err != nil {
+			return nil, err
+		}
+	}
+
+	if req.Timestamp != "" {
+		vars.Timestamp = req.Timestamp
+	} else if vars.Timestamp, err = s.Timestamp(req.Time, vars.Settings); err != nil {
+		return nil, err
+	}
+
+	bodyText := string(body)
+	vm := &vm.VM{}
+	for _, p := range s.preParams {
+		value, err := p.value.eval(vm, vars)
+		if err != nil {
+			return nil, err
+		}
+		query, bodyText = p.place(vars.Method, query, bodyText, value)
+	}
+	vars.Body = bodyText
+	s.setLocation(vars, base, relPath, query)
+
+	message := s.message
+	if m, ok := s.messageByMethod[vars.Method]; ok {
+		message = m
+	}
+	canonical, err := message.evalBytes(vm, vars)
+	if err != nil {
+		return nil, err
+	}
+	key, err := s.key.eval(vm, vars)
+	if err != nil {
+		return nil, err
+	}
+	mac := hmac.New(s.newHash, []byte(key))
+	mac.Write(canonical)
+	vars.Signature = s.encode(mac.Sum(nil))
+
+	if len(s.postParams) > 0 {
+		for _, p := range s.postParams {
+			value, err := p.value.eval(vm, vars)
+			if err != nil {
+				return nil, err
+			}
+			query, bodyText = p.place(vars.Method, query, bodyText, value)
+		}
+		vars.Body = bodyText
+		s.setLocation(vars, base, relPath, query)
+	}
+
+	res := &Result{
+		Method:    vars.Method,
+		URL:       vars.URL,
+		Canonical: canonical,
+		Signature: vars.Signature,
+		Timestamp: vars.Timestamp,
+		Headers:   make([]Header, 0, len(s.headers)),
+	}
+	if len(bodyText) > 0 {
+		res.Body = []byte(bodyText)
+		res.ContentType = s.bodyFormat.ContentType()
+	}
+	for _, h := range s.headers {
+		value, err := h.value.eval(vm, vars)
+		if err != nil {
+			return nil, err
+		}
+		res.Headers = append(res.Headers, Header{Name: h.name, Value: value})
+	}
+	return res, nil
+}
+
+func (s *Scheme) setLocation(vars *Vars, base *url.URL, relPath, query string) {
+	vars.Query = query
+	vars.RelPath = relPath
+	vars.Path = strings.TrimSuffix(base.EscapedPath(), "/") + relPath
+	vars.Host = base.Host
+	vars.PathQuery, vars.RelPathQuery = vars.Path, relPath
+	if query != "" {
+		vars.PathQuery += "?" + query
+		vars.RelPathQuery += "?" + query
+	}
+	vars.URL = base.Scheme + "://" + base.Host + vars.PathQuery
+	vars.Params = ParsePairs(query)
+	if s.bodyFormat == BodyForm {
+		vars.Params = append(vars.Params, ParsePairs(vars.Body)...)
+	}
+}
+
+// sendsParamsInQuery reports whether a method's parameters travel in the
+// query string rather than a body, as gh api and most vendors treat them.
+func sendsParamsInQuery(method string) bool {
+	return method == "GET" || method == "HEAD" || method == "DELETE"
+}
+
+func (p compiledParam) place(method, query, body, value string) (string, string) {
+	if p.to == ToQuery || (p.to == ToParams && sendsParamsInQuery(method)) {
+		return appendParam(query, p.name, value, p.first), body
+	}
+	return query, appendParam(body, p.name, value, p.first)
+}
+
+func (s *Scheme) fieldsBody(fields []Field) ([]byte, error) {
+	if s.bodyFormat == BodyForm {
+		var enc string
+		for _, f := range fields {
+			enc = appendParam(enc, f.Name, fieldText(f.Value), false)
+		}
+		return []byte(enc), nil
+	}
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		writeJSONString(&b, f.Name)
+		b.WriteByte(':')
+		switch v := f.Value.(type) {
+		case string:
+			writeJSONString(&b, v)
+		case json.RawMessage:
+			var compact bytes.Buffer
+			if err := json.Compact(&compact, v); err != nil {
+				return nil, fmt.Errorf("field %s: invalid JSON: %v", f.Name, err)
+			}
+			b.Write(compact.Bytes())
+		default:
+			enc, err := json.Marshal(v)
+			if err != nil {
+				return nil, fmt.Errorf("field %s: %v", f.Name, err)
+			}
+			b.Write(enc)
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// fieldText writes a field's value as a query or form parameter.
+func fieldText(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case nil:
+		return ""
+	case json.RawMessage:
+		var compact bytes.Buffer
+		if json.Compact(&compact, v) == nil {
+			return compact.String()
+		}
+		return string(v)
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+func (e *stringExpr) eval(machine *vm.VM, vars *Vars) (string, error) {
+	if len(e.pieces) == 1 {
+		return e.pieces[0].eval(machine, vars)
+	}
+	b, err := e.evalBytes(machine, vars)
+	return string(b), err
+}
+
+// evalBytes builds the expression's value in one buffer, sized up front
+// for the plain pieces so that a large body is copied once.
+func (e *stringExpr) evalBytes(machine *vm.VM, vars *Vars) ([]byte, error) {
+	size := 0
+	for _, p := range e.pieces {
+		if p.variable != "" {
+			v, _ := vars.stringVar(p.variable)
+			size += len(v)
+		} else {
+			size += len(p.literal) + 64
+		}
+	}
+	out := make([]byte, 0, size)
+	for _, p := range e.pieces {
+		v, err := p.eval(machine, vars)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v...)
+	}
+	return out, nil
+}
+
+func (p piece) eval(machine *vm.VM, vars *Vars) (string, error) {
+	switch {
+	case p.program != nil:
+		out, err := machine.Run(p.program, vars)
+		if err != nil {
+			return "", fmt.Errorf("evaluating %s: %v", p.program.Source().String(), oneLine(err))
+		}
+		return out.(string), nil
+	case p.variable != "":
+		v, _ := vars.stringVar(p.variable)
+		return v, nil
+	}
+	return p.literal, nil
+}
+
+func encodingByName(name string) (func([]byte) string, func(string) ([]byte, error), bool) {
+	switch name {
+	case "hex":
+		return hex.EncodeToString, hex.DecodeString, true
+	case "hex-upper":
+		return func(b []byte) string { return strings.ToUpper(hex.EncodeToString(b)) }, hex.DecodeString, true
+	case "base64":
+		return base64.StdEncoding.EncodeToString, base64.StdEncoding.DecodeString, true
+	case "base64url":
+		return base64.RawURLEncoding.EncodeToString, func(s string) ([]byte, error) {
+			return base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
+		}, true
+	}
+	return nil, nil, false
+}

@@ -1,0 +1,245 @@
+package sign
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash"
+	"strings"
+
+	"github.com/expr-lang/expr"
+)
+
+// Vars are the variables a scheme's expressions can use. The expr name of
+// each field is its tag.
+type Vars struct {
+	// Method is the HTTP method, upper case.
+	Method string `expr:"method"`
+	// URL is the full URL as sent, with the query string.
+	URL string `expr:"url"`
+	// Host is the URL's host, with the port when one is given.
+	Host string `expr:"host"`
+	// Path is the full URL path as sent, base URL path included, without
+	// the query string.
+	Path string `expr:"path"`
+	// Query is the query string as sent, without "?"; empty when none.
+	Query string `expr:"query"`
+	// PathQuery is Path, then "?" and Query when Query is not empty.
+	PathQuery string `expr:"path_query"`
+	// RelPath is the path relative to the base URL, as typed.
+	RelPath string `expr:"rel_path"`
+	// RelPathQuery is RelPath, then "?" and Query when Query is not empty.
+	RelPathQuery string `expr:"rel_path_query"`
+	// Body is the request body as sent.
+	Body string `expr:"body"`
+	// Params are the request's parameters, decoded: the query string's,
+	// then the form body's when the body format is form.
+	Params []Pair `expr:"params"`
+	// Timestamp is the time (or nonce, or expiry) signed and sent, in the
+	// scheme's format; empty when the scheme signs no time.
+	Timestamp string `expr:"timestamp"`
+	// Signature is the encoded signature; only headers and parameters
+	// added after signing can use it.
+	Signature string `expr:"signature"`
+	// APIKey is the public API key.
+	APIKey string `expr:"api_key"`
+	// APISecret is the API secret, as given.
+	APISecret string `expr:"api_secret"`
+	// APIPassphrase is the passphrase some vendors add to the key.
+	APIPassphrase string `expr:"api_passphrase"`
+	// Token is a bearer token sent beside the signature.
+	Token string `expr:"token"`
+	// Settings are the scheme's settings, defaults overridden by the
+	// request.
+	Settings map[string]string `expr:"settings"`
+}
+
+// credentialNames are the Vars that hold credentials, in the order they
+// are asked for.
+func credentialNames() []string {
+	return []string{"api_key", "api_secret", "api_passphrase", "token"}
+}
+
+func (v *Vars) credential(name string) *string {
+	switch name {
+	case "api_key":
+		return &v.APIKey
+	case "api_secret":
+		return &v.APISecret
+	case "api_passphrase":
+		return &v.APIPassphrase
+	case "token":
+		return &v.Token
+	}
+	return nil
+}
+
+// stringVar returns the plain string variable called name, for the fast
+// path that copies variables without running the interpreter.
+func (v *Vars) stringVar(name string) (string, bool) {
+	switch name {
+	case "method":
+		return v.Method, true
+	case "url":
+		return v.URL, true
+	case "host":
+		return v.Host, true
+	case "path":
+		return v.Path, true
+	case "query":
+		return v.Query, true
+	case "path_query":
+		return v.PathQuery, true
+	case "rel_path":
+		return v.RelPath, true
+	case "rel_path_query":
+		return v.RelPathQuery, true
+	case "body":
+		return v.Body, true
+	case "timestamp":
+		return v.Timestamp, true
+	case "signature":
+		return v.Signature, true
+	}
+	if p := v.credential(name); p != nil {
+		return *p, true
+	}
+	return "", false
+}
+
+// Function describes one function expressions can call.
+type Function struct {
+	Name      string
+	Signature string
+	Doc       string
+}
+
+// Functions lists the functions available to expressions, beside expr's
+// own builtins (upper, lower, trimPrefix, replace, split, join, ...).
+// Hashes return raw bytes; wrap them in hex() or base64() for text.
+func Functions() []Function {
+	return []Function{
+		{"hex", "hex(s) string", "lower-case hex of the bytes of s"},
+		{"base64", "base64(s) string", "standard base64 with padding"},
+		{"base64url", "base64url(s) string", "URL-safe base64 without padding"},
+		{"b64decode", "b64decode(s) string", "decodes standard base64 (padded or not); an error if s is not base64"},
+		{"sha1", "sha1(s) string", "SHA-1 digest, raw bytes"},
+		{"sha256", "sha256(s) string", "SHA-256 digest, raw bytes"},
+		{"sha384", "sha384(s) string", "SHA-384 digest, raw bytes"},
+		{"sha512", "sha512(s) string", "SHA-512 digest, raw bytes"},
+		{"hmac", "hmac(hash, key, message) string", "HMAC with hash sha1|sha256|sha384|sha512, raw bytes"},
+		{"pairs", "pairs(s) []Pair", "decodes a query string or form body into name/value pairs"},
+		{"sort_pairs", "sort_pairs(p) []Pair", "pairs sorted by name (stable)"},
+		{"join_pairs", "join_pairs(p, nameValueSep, pairSep) string", "pairs written undecoded, e.g. join_pairs(p, \"=\", \"&\")"},
+		{"encode_pairs", "encode_pairs(p) string", "pairs written form-urlencoded"},
+		{"json_object", "json_object(p) string", "pairs as a compact JSON object of strings, in order, as JSON.stringify writes it"},
+	}
+}
+
+func hashByName(name string) (func() hash.Hash, bool) {
+	switch name {
+	case "sha1":
+		return sha1.New, true
+	case "sha256":
+		return sha256.New, true
+	case "sha384":
+		return sha512.New384, true
+	case "sha512":
+		return sha512.New, true
+	}
+	return nil, false
+}
+
+func digest(name string, s string) string {
+	switch name {
+	case "sha1":
+		d := sha1.Sum([]byte(s))
+		return string(d[:])
+	case "sha256":
+		d := sha256.Sum256([]byte(s))
+		return string(d[:])
+	case "sha384":
+		d := sha512.Sum384([]byte(s))
+		return string(d[:])
+	default:
+		d := sha512.Sum512([]byte(s))
+		return string(d[:])
+	}
+}
+
+// JSONObject writes pairs as a compact JSON object with string values, in
+// order, escaping as JavaScript's JSON.stringify does (no HTML escapes).
+func JSONObject(pairs []Pair) string {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, p := range pairs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		writeJSONString(&b, p.Name)
+		b.WriteByte(':')
+		writeJSONString(&b, p.Value)
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+func writeJSONString(b *bytes.Buffer, s string) {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // encoding a string cannot fail
+	b.Truncate(b.Len() - 1)
+}
+
+func decodeBase64(s string) (string, error) {
+	s = strings.TrimRight(s, "=")
+	d, err := base64.RawStdEncoding.DecodeString(s)
+	if err != nil {
+		return "", fmt.Errorf("b64decode: the value is not valid base64")
+	}
+	return string(d), nil
+}
+
+func exprFunctions() []expr.Option {
+	str := func(fn func(string) string) func(...any) (any, error) {
+		return func(args ...any) (any, error) { return fn(args[0].(string)), nil }
+	}
+	pairsArg := func(fn func([]Pair) any) func(...any) (any, error) {
+		return func(args ...any) (any, error) { return fn(args[0].([]Pair)), nil }
+	}
+	var opts []expr.Option
+	for _, name := range []string{"sha1", "sha256", "sha384", "sha512"} {
+		opts = append(opts, expr.Function(name, str(func(s string) string { return digest(name, s) }), new(func(string) string)))
+	}
+	opts = append(opts,
+		expr.Function("hex", str(func(s string) string { return hex.EncodeToString([]byte(s)) }), new(func(string) string)),
+		expr.Function("base64", str(func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }), new(func(string) string)),
+		expr.Function("base64url", str(func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }), new(func(string) string)),
+		expr.Function("b64decode", func(args ...any) (any, error) { return decodeBase64(args[0].(string)) }, new(func(string) string)),
+		expr.Function("hmac", func(args ...any) (any, error) {
+			newHash, ok := hashByName(args[0].(string))
+			if !ok {
+				return nil, fmt.Errorf("hmac: unknown hash %q (use sha1, sha256, sha384 or sha512)", args[0])
+			}
+			m := hmac.New(newHash, []byte(args[1].(string)))
+			m.Write([]byte(args[2].(string)))
+			return string(m.Sum(nil)), nil
+		}, new(func(string, string, string) string)),
+		expr.Function("pairs", func(args ...any) (any, error) { return ParsePairs(args[0].(string)), nil }, new(func(string) []Pair)),
+		expr.Function("sort_pairs", pairsArg(func(p []Pair) any { return SortPairs(p) }), new(func([]Pair) []Pair)),
+		expr.Function("encode_pairs", pairsArg(func(p []Pair) any { return EncodePairs(p) }), new(func([]Pair) string)),
+		expr.Function("json_object", pairsArg(func(p []Pair) any { return JSONObject(p) }), new(func([]Pair) string)),
+		expr.Function("join_pairs", func(args ...any) (any, error) {
+			return JoinPairs(args[0].([]Pair), args[1].(string), args[2].(string)), nil
+		}, new(func([]Pair, string, string) string)),
+		// Expressions must not read the clock: time is an input.
+		expr.DisableBuiltin("now"),
+	)
+	return opts
+}
