@@ -1,0 +1,54 @@
+// Package cmd holds hmacctl's commands. Commands are thin: they parse
+// flags, call the sign and profiles packages, and print.
+package cmd
+
+import (
+	"io"
+	"os"
+	"time"
+
+	"golang.org/x/term"
+)
+
+// IOStreams are the standard streams a command reads and writes, with
+// what the command needs to know about them.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+	// StdoutTTY reports whether Out is a terminal.
+	StdoutTTY bool
+	// StderrTTY reports whether ErrOut is a terminal.
+	StderrTTY bool
+	// Color says whether Out may carry color escapes; set from --color,
+	// NO_COLOR and StdoutTTY.
+	Color bool
+}
+
+// Factory carries what every command shares. main builds one with
+// NewFactory; tests build their own over buffers and a fixed clock.
+type Factory struct {
+	IO *IOStreams
+	// Now is the clock.
+	Now func() time.Time
+	// Getenv reads an environment variable.
+	Getenv func(string) string
+	// ReadFile reads a file (bodies, credential files).
+	ReadFile func(string) ([]byte, error)
+}
+
+// NewFactory returns the Factory for a real process.
+func NewFactory() *Factory {
+	return &Factory{
+		IO: &IOStreams{
+			In:        os.Stdin,
+			Out:       os.Stdout,
+			ErrOut:    os.Stderr,
+			StdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
+			StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+		},
+		Now:      time.Now,
+		Getenv:   os.Getenv,
+		ReadFile: os.ReadFile,
+	}
+}

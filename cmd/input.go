@@ -1,0 +1,252 @@
+package cmd
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hmacctl/hmacctl/profiles"
+	"github.com/hmacctl/hmacctl/sign"
+	"github.com/spf13/cobra"
+)
+
+// requestFlags are the flags shared by every command that builds a
+// signed request (sign, and later request and verify).
+type requestFlags struct {
+	Data       string
+	Fields     []fieldArg
+	Timestamp  string
+	TimeOffset time.Duration
+	BaseURL    string
+	Variant    string
+	APIKey     string
+	Settings   []string
+}
+
+func (r *requestFlags) register(c *cobra.Command) {
+	fl := c.Flags()
+	fl.StringVarP(&r.Data, "data", "d", "", "body sent and signed byte for byte: TEXT, @FILE, or @- for stdin")
+	fl.VarP(fieldFlag{&r.Fields, false}, "raw-field", "f", "add a string field key=value (JSON body, or query for GET/HEAD/DELETE)")
+	fl.VarP(fieldFlag{&r.Fields, true}, "field", "F", "add a typed field key=value: a number, true, false, null, JSON, or @FILE holding JSON")
+	fl.StringVar(&r.Timestamp, "timestamp", "", "sign and send exactly this timestamp (in the vendor's own form) instead of the clock")
+	fl.DurationVar(&r.TimeOffset, "time-offset", 0, "shift the clock by this duration (e.g. -1.5s, 200ms) before signing")
+	fl.StringVar(&r.BaseURL, "base-url", "", "override the vendor's base URL")
+	fl.StringVar(&r.Variant, "variant", "", "use a named variant of the vendor's scheme (see docs/vendors.md)")
+	fl.StringVar(&r.APIKey, "api-key", "", "the API key (not secret); default $HMACCTL_API_KEY")
+	fl.StringArrayVar(&r.Settings, "set", nil, "override a vendor setting name=value (e.g. recvWindow=10000)")
+}
+
+// preparedRequest is a request ready to sign, with what the command needs
+// to describe it.
+type preparedRequest struct {
+	Scheme  *profiles.Scheme
+	Request sign.Request
+	Sources []credentialSource
+}
+
+// prepare turns a command's arguments and flags into a scheme and a
+// sign.Request. Every failure is a UsageError.
+func (r *requestFlags) prepare(f *Factory, c *cobra.Command, vendorName, method, target string) (*preparedRequest, error) {
+	vendor, err := profiles.Builtin(vendorName)
+	if err != nil {
+		var unknown *profiles.UnknownVendorError
+		if errors.As(err, &unknown) {
+			return nil, usageErrorf("%v; run 'hmacctl sign --help' for usage", err)
+		}
+		return nil, err
+	}
+	scheme, err := vendor.Scheme(r.Variant)
+	if err != nil {
+		var unknown *profiles.UnknownVariantError
+		if errors.As(err, &unknown) {
+			return nil, usageErrorf("%v; drop --variant for the default reading", err)
+		}
+		return nil, err
+	}
+	if !validMethod(method) {
+		return nil, usageErrorf("%q is not an HTTP method; use GET, POST, PUT, DELETE, PATCH or HEAD", method)
+	}
+	if strings.HasPrefix(target, "http://") || strings.HasPrefix(target, "https://") {
+		return nil, usageErrorf("PATH %q is a full URL; give the path relative to the base URL and use --base-url for the host", target)
+	}
+	req := sign.Request{
+		Method:    strings.ToUpper(method),
+		BaseURL:   scheme.BaseURL,
+		Target:    target,
+		Timestamp: r.Timestamp,
+		Time:      f.Now().Add(r.TimeOffset),
+	}
+	if r.BaseURL != "" {
+		u, err := url.Parse(r.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, usageErrorf("--base-url %q is not an http(s) URL like https://api.example.com/v1", r.BaseURL)
+		}
+		req.BaseURL = r.BaseURL
+	}
+	if req.Settings, err = r.settings(scheme); err != nil {
+		return nil, err
+	}
+	if c.Flags().Changed("data") {
+		if len(r.Fields) > 0 {
+			return nil, usageErrorf("-d/--data and -f/-F fields cannot be combined; put everything in the body or use fields only")
+		}
+		if req.Body, err = r.body(f); err != nil {
+			return nil, err
+		}
+	} else if req.Fields, err = r.fields(f); err != nil {
+		return nil, err
+	}
+	creds, sources, err := resolveCredentials(f, scheme.Credentials(), r.APIKey, vendorName)
+	if err != nil {
+		return nil, err
+	}
+	req.Credentials = creds
+	return &preparedRequest{Scheme: scheme, Request: req, Sources: sources}, nil
+}
+
+func (r *requestFlags) settings(scheme *profiles.Scheme) (map[string]string, error) {
+	if len(r.Settings) == 0 {
+		return nil, nil
+	}
+	known := scheme.Settings()
+	out := map[string]string{}
+	for _, kv := range r.Settings {
+		name, value, ok := strings.Cut(kv, "=")
+		if !ok || name == "" {
+			return nil, usageErrorf("--set %q is not name=value", kv)
+		}
+		if _, ok := known[name]; !ok {
+			if len(known) == 0 {
+				return nil, usageErrorf("--set %s: %s has no settings", name, scheme.Vendor)
+			}
+			return nil, usageErrorf("--set %s: %s has no such setting (known: %s)", name, scheme.Vendor, strings.Join(sortedKeys(known), ", "))
+		}
+		out[name] = value
+	}
+	return out, nil
+}
+
+func (r *requestFlags) body(f *Factory) ([]byte, error) {
+	switch {
+	case r.Data == "@-":
+		b, err := io.ReadAll(f.IO.In)
+		if err != nil {
+			return nil, usageErrorf("cannot read the body from stdin: %v", err)
+		}
+		return b, nil
+	case strings.HasPrefix(r.Data, "@"):
+		b, err := f.ReadFile(r.Data[1:])
+		if err != nil {
+			return nil, usageErrorf("cannot read the body from %s: %v; check the path", r.Data[1:], unwrapPathError(err))
+		}
+		return b, nil
+	}
+	return []byte(r.Data), nil
+}
+
+// fields reads -f and -F in the order they were given.
+func (r *requestFlags) fields(f *Factory) ([]sign.Field, error) {
+	var out []sign.Field
+	for _, fl := range r.Fields {
+		name, value, ok := strings.Cut(fl.text, "=")
+		if !ok || name == "" {
+			return nil, usageErrorf("field %q is not key=value", fl.text)
+		}
+		if !fl.typed {
+			out = append(out, sign.Field{Name: name, Value: value})
+			continue
+		}
+		v, err := typedValue(f, name, value)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sign.Field{Name: name, Value: v})
+	}
+	return out, nil
+}
+
+// fieldArg is one -f or -F as typed.
+type fieldArg struct {
+	text  string
+	typed bool
+}
+
+// fieldFlag is the pflag.Value behind -f and -F: both append to one list,
+// so the order they were given in survives.
+type fieldFlag struct {
+	list  *[]fieldArg
+	typed bool
+}
+
+func (v fieldFlag) String() string { return "" }
+
+func (v fieldFlag) Set(s string) error {
+	*v.list = append(*v.list, fieldArg{text: s, typed: v.typed})
+	return nil
+}
+
+func (v fieldFlag) Type() string { return "key=value" }
+
+func typedValue(f *Factory, name, value string) (any, error) {
+	if strings.HasPrefix(value, "@") {
+		data, err := f.ReadFile(value[1:])
+		if err != nil {
+			return nil, usageErrorf("field %s: cannot read %s: %v", name, value[1:], unwrapPathError(err))
+		}
+		if !json.Valid(data) {
+			return nil, usageErrorf("field %s: %s does not hold valid JSON; use -f for a string", name, value[1:])
+		}
+		return json.RawMessage(bytes.TrimSpace(data)), nil
+	}
+	switch value {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	case "null":
+		return nil, nil
+	}
+	if json.Valid([]byte(value)) {
+		var n json.Number
+		if json.Unmarshal([]byte(value), &n) == nil {
+			return n, nil
+		}
+		return json.RawMessage(value), nil
+	}
+	return nil, usageErrorf("field %s: %q is not a number, true, false, null, JSON or @FILE; use -f %s=%s for a string", name, value, name, value)
+}
+
+func validMethod(m string) bool {
+	if m == "" {
+		return false
+	}
+	for _, r := range m {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,132 @@
+package cmd
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/fatih/color"
+	"github.com/hmacctl/hmacctl/sign"
+)
+
+// palette colors the readable view; every function returns its input
+// unchanged when color is off.
+type palette struct {
+	label, invisible, value, masked func(a ...any) string
+}
+
+func newPalette(on bool) palette {
+	mk := func(attrs ...color.Attribute) func(a ...any) string {
+		c := color.New(attrs...)
+		if on {
+			c.EnableColor()
+		} else {
+			c.DisableColor()
+		}
+		return c.SprintFunc()
+	}
+	return palette{
+		label:     mk(color.Bold),
+		invisible: mk(color.FgCyan),
+		value:     mk(color.FgGreen),
+		masked:    mk(color.FgYellow),
+	}
+}
+
+// writeReadable prints a signed request for a person: the canonical string
+// with its invisible characters shown, the signature, then the headers
+// with credential values other than the API key masked.
+func writeReadable(io *IOStreams, res *sign.Result, prepared *preparedRequest) error {
+	p := newPalette(io.Color)
+	var b strings.Builder
+	title := prepared.Scheme.Vendor
+	if prepared.Scheme.Variant != "" {
+		title += " (variant " + prepared.Scheme.Variant + ")"
+	}
+	fmt.Fprintf(&b, "%s %s %s\n", p.label(title), res.Method, res.URL)
+	fmt.Fprintf(&b, "%s (%d bytes):\n", p.label("canonical"), len(res.Canonical))
+	for _, line := range showInvisible(res.Canonical, p) {
+		b.WriteString("  " + line + "\n")
+	}
+	fmt.Fprintf(&b, "%s: %s\n", p.label("signature"), p.value(res.Signature))
+	fmt.Fprintf(&b, "%s:\n", p.label("headers"))
+	secrets := secretValues(prepared.Request.Credentials)
+	for _, h := range allHeaders(res) {
+		fmt.Fprintf(&b, "  %s: %s\n", h.Name, maskSecrets(h.Value, secrets, p))
+	}
+	if len(res.Body) > 0 && string(res.Body) != string(prepared.Request.Body) {
+		fmt.Fprintf(&b, "%s (%d bytes):\n", p.label("body"), len(res.Body))
+		for _, line := range showInvisible(res.Body, p) {
+			b.WriteString("  " + line + "\n")
+		}
+	}
+	_, err := io.Out.Write([]byte(b.String()))
+	return err
+}
+
+// showInvisible renders bytes as lines for a terminal: a newline is shown
+// as \n and then breaks the line; tab, carriage return, other control
+// characters, trailing spaces and non-ASCII are shown escaped, in color.
+func showInvisible(data []byte, p palette) []string {
+	var lines []string
+	var line strings.Builder
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == '\n':
+			line.WriteString(p.invisible(`\n`))
+			lines = append(lines, line.String())
+			line.Reset()
+		case r == '\t':
+			line.WriteString(p.invisible(`\t`))
+		case r == '\r':
+			line.WriteString(p.invisible(`\r`))
+		case r == ' ' && onlySpacesToLineEnd(data[i:]):
+			line.WriteString(p.invisible("·"))
+		case r == utf8.RuneError && size <= 1:
+			line.WriteString(p.invisible(fmt.Sprintf(`\x%02x`, data[i])))
+		case r < 0x20 || r == 0x7f:
+			line.WriteString(p.invisible(fmt.Sprintf(`\x%02x`, r)))
+		case r >= 0x80:
+			line.WriteString(p.invisible(fmt.Sprintf(`\u{%x}`, r)))
+		default:
+			line.WriteRune(r)
+		}
+		i += size
+	}
+	if line.Len() > 0 || len(lines) == 0 {
+		lines = append(lines, line.String())
+	}
+	return lines
+}
+
+func onlySpacesToLineEnd(rest []byte) bool {
+	for _, c := range rest {
+		if c == '\n' {
+			return true
+		}
+		if c != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+// secretValues are the credential values that must not be shown: all but
+// the API key, which is public.
+func secretValues(creds map[string]string) []string {
+	var out []string
+	for name, v := range creds {
+		if name != "api_key" && v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func maskSecrets(s string, secrets []string, p palette) string {
+	for _, secret := range secrets {
+		s = strings.ReplaceAll(s, secret, p.masked("****"))
+	}
+	return s
+}
