@@ -1,0 +1,115 @@
+package profiles_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/hmacctl/hmacctl/profiles"
+)
+
+func TestEveryBuiltinDefinitionLoads(t *testing.T) {
+	names := profiles.BuiltinNames()
+	if len(names) < 6 {
+		t.Fatalf("only %d built-in vendors: %v", len(names), names)
+	}
+	for _, name := range names {
+		v, err := profiles.Builtin(name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, variant := range append([]profiles.Variant{{}}, v.Variants()...) {
+			if _, err := v.Scheme(variant.Name); err != nil {
+				t.Errorf("%s variant %q: %v", name, variant.Name, err)
+			}
+			if variant.Name != "" && variant.Description == "" {
+				t.Errorf("%s variant %q has no description", name, variant.Name)
+			}
+		}
+	}
+}
+
+func TestUnknownVendorAndVariant(t *testing.T) {
+	_, err := profiles.Builtin("nosuch")
+	var unknown *profiles.UnknownVendorError
+	if !errors.As(err, &unknown) || !strings.Contains(err.Error(), "woox") {
+		t.Fatalf("got %v, want an UnknownVendorError listing the vendors", err)
+	}
+	for _, bad := range []string{"../vendors/woox", "woox.toml", ""} {
+		if _, err := profiles.Builtin(bad); !errors.As(err, &unknown) {
+			t.Errorf("Builtin(%q) = %v, want UnknownVendorError", bad, err)
+		}
+	}
+	v, err := profiles.Builtin("fig")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = v.Scheme("nope")
+	var unknownVariant *profiles.UnknownVariantError
+	if !errors.As(err, &unknownVariant) || !strings.Contains(err.Error(), "no-timestamp") {
+		t.Fatalf("got %v, want an UnknownVariantError listing no-timestamp", err)
+	}
+}
+
+const validDefinition = `name = "demo"
+base_url = "https://api.example.com"
+credentials = ["api_key", "api_secret"]
+
+[timestamp]
+format = "unix-ms"
+
+[signature]
+hash = "sha256"
+message = 'timestamp + method + path_query + body'
+encoding = "hex"
+
+[headers]
+X-Key = 'api_key'
+X-Sign = 'signature'
+`
+
+// Each broken definition must be reported with the file, the line and the
+// field at fault.
+func TestDefinitionErrorsNameFileLineAndField(t *testing.T) {
+	tests := []struct {
+		name, replace, with, want string
+	}{
+		{"bad expression", `message = 'timestamp + method + path_query + body'`, `message = 'timestamp + + method'`, "demo.toml:10: signature.message: invalid expression"},
+		{"unknown variable", `message = 'timestamp + method + path_query + body'`, `message = 'timestamp + methd'`, "demo.toml:10: signature.message: invalid expression"},
+		{"non-string expression", `message = 'timestamp + method + path_query + body'`, `message = '1 + 2'`, "demo.toml:10: signature.message"},
+		{"unknown hash", `hash = "sha256"`, `hash = "md4"`, `demo.toml:9: signature.hash: unknown hash "md4"`},
+		{"unknown encoding", `encoding = "hex"`, `encoding = "hexa"`, "demo.toml:11: signature.encoding"},
+		{"unknown timestamp format", `format = "unix-ms"`, `format = "ms"`, "demo.toml:6: timestamp.format"},
+		{"unknown field", `[headers]`, "colour = 1\n[headers]", "demo.toml:13: signature.colour: unknown field"},
+		{"undeclared credential", `X-Sign = 'signature'`, `X-Sign = 'signature + token'`, "demo.toml:15: headers.X-Sign: uses token, which is not in the definition's credentials list"},
+		{"signature in the message", `message = 'timestamp + method + path_query + body'`, `message = 'signature'`, "demo.toml:10: signature.message: uses signature"},
+		{"undeclared setting", `X-Key = 'api_key'`, `X-Key = 'settings.window'`, "demo.toml:14: headers.X-Key: uses settings.window"},
+		{"bad header name", `X-Key = 'api_key'`, `"X Key" = 'api_key'`, `demo.toml:14: headers.X Key: "X Key" is not a valid header name`},
+		{"TOML syntax", `[headers]`, `[headers`, "demo.toml:13"},
+		{"wrong type", `base_url = "https://api.example.com"`, `base_url = 3`, "demo.toml:2"},
+		{"missing name", `name = "demo"`, ``, "demo.toml: name: is missing"},
+		{"variant field", `[headers]`, "[variants.v.signature]\nmessage = 'nope('\n[headers]", "demo.toml:14: variants.v.signature.message: invalid expression"},
+	}
+	if _, err := profiles.ParseDefinition("demo.toml", []byte(validDefinition)); err != nil {
+		t.Fatalf("the valid definition fails: %v", err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(validDefinition, tt.replace) {
+				t.Fatalf("test is stale: %q not in the definition", tt.replace)
+			}
+			data := strings.Replace(validDefinition, tt.replace, tt.with, 1)
+			_, err := profiles.ParseDefinition("demo.toml", []byte(data))
+			if err == nil {
+				t.Fatalf("no error for:\n%s", data)
+			}
+			var defErr *profiles.DefinitionError
+			if !errors.As(err, &defErr) {
+				t.Errorf("error %T is not a DefinitionError: %v", err, err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not contain %q", err, tt.want)
+			}
+		})
+	}
+}
