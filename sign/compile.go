@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
@@ -39,6 +41,14 @@ type Scheme struct {
 	headers         []compiledHeader
 	preParams       []compiledParam
 	postParams      []compiledParam
+	// usesVM and usesParams say whether any expression needs the expr
+	// virtual machine or the decoded parameters; signing skips them
+	// otherwise.
+	usesVM, usesParams bool
+	// macs pools keyed HMACs (*macState) for reuse.
+	macs sync.Pool
+	// lastBase is the last base URL split.
+	lastBase atomic.Pointer[baseURL]
 }
 
 type compiledHeader struct {
@@ -95,7 +105,7 @@ func Compile(spec Spec) (*Scheme, error) {
 		return nil, fieldErr("signature.encoding", "unknown encoding %q (use hex, hex-upper, base64 or base64url)", spec.Encoding)
 	}
 
-	c := compiler{settings: spec.Settings, credentials: spec.Credentials}
+	c := &compiler{settings: spec.Settings, credentials: spec.Credentials}
 	var err error
 	keySrc := spec.Key
 	if keySrc == "" {
@@ -155,6 +165,7 @@ func Compile(spec Spec) (*Scheme, error) {
 			s.preParams = append(s.preParams, cp)
 		}
 	}
+	s.usesVM, s.usesParams = c.usesVM, c.usesParams
 	return s, nil
 }
 
@@ -186,20 +197,22 @@ type stringExpr struct {
 
 type piece struct {
 	literal  string
-	variable string
+	variable func(*Vars) string
 	program  *vm.Program
 }
 
 type compiler struct {
 	settings    map[string]string
 	credentials []string
+	usesVM      bool
+	usesParams  bool
 }
 
-func (c compiler) options() []expr.Option {
+func (c *compiler) options() []expr.Option {
 	return append([]expr.Option{expr.Env(Vars{}), expr.AsKind(reflect.String)}, exprFunctions()...)
 }
 
-func (c compiler) compile(field, src string, signatureAllowed bool) (*stringExpr, error) {
+func (c *compiler) compile(field, src string, signatureAllowed bool) (*stringExpr, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, fieldErr(field, "is empty: it needs an expression")
 	}
@@ -216,6 +229,8 @@ func (c compiler) compile(field, src string, signatureAllowed bool) (*stringExpr
 	ast.Walk(&tree.Node, &identifierCollector{seen: &e.identifiers})
 	for _, id := range e.identifiers {
 		switch {
+		case id == "params":
+			c.usesParams = true
 		case id == "signature":
 			if !signatureAllowed {
 				return nil, fieldErr(field, "uses signature, which is not known until the message is signed")
@@ -240,7 +255,7 @@ func (c compiler) compile(field, src string, signatureAllowed bool) (*stringExpr
 
 // checkSettings rejects settings.NAME for names the definition does not
 // declare, which would otherwise silently evaluate to "".
-func (c compiler) checkSettings(field string, root ast.Node) error {
+func (c *compiler) checkSettings(field string, root ast.Node) error {
 	var missing string
 	ast.Walk(&root, visitorFunc(func(n *ast.Node) {
 		m, ok := (*n).(*ast.MemberNode)
@@ -262,19 +277,20 @@ func (c compiler) checkSettings(field string, root ast.Node) error {
 	return nil
 }
 
-func (c compiler) piece(n ast.Node) (piece, error) {
+func (c *compiler) piece(n ast.Node) (piece, error) {
 	switch n := n.(type) {
 	case *ast.StringNode:
 		return piece{literal: n.Value}, nil
 	case *ast.IdentifierNode:
-		if _, ok := (&Vars{}).stringVar(n.Value); ok {
-			return piece{variable: n.Value}, nil
+		if get, ok := stringVarGetter(n.Value); ok {
+			return piece{variable: get}, nil
 		}
 	}
 	program, err := expr.Compile(n.String(), c.options()...)
 	if err != nil {
 		return piece{}, err
 	}
+	c.usesVM = true
 	return piece{program: program}, nil
 }
 

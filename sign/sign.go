@@ -8,7 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
-	"net/url"
+	"unsafe"
 	"strings"
 	"time"
 
@@ -119,7 +119,11 @@ func (s *Scheme) setting(name string, overrides map[string]string) string {
 
 // Sign signs a request.
 func (s *Scheme) Sign(req Request) (*Result, error) {
-	vars := &Vars{Method: strings.ToUpper(req.Method)}
+	// One allocation holds the variables, the result and room for the
+	// usual number of headers.
+	st := &signState{}
+	vars := &st.vars
+	vars.Method = strings.ToUpper(req.Method)
 	for _, name := range s.credentials {
 		value := req.Credentials[name]
 		if value == "" {
@@ -141,9 +145,9 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 		}
 	}
 
-	base, err := url.Parse(req.BaseURL)
-	if err != nil || base.Scheme == "" || base.Host == "" {
-		return nil, fmt.Errorf("base URL %q is not an absolute http(s) URL", req.BaseURL)
+	base, err := s.baseURL(req.BaseURL)
+	if err != nil {
+		return nil, err
 	}
 	target := req.Target
 	if !strings.HasPrefix(target, "/") {
@@ -171,8 +175,14 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 		return nil, err
 	}
 
-	bodyText := string(body)
-	vm := &vm.VM{}
+	// The body is read, never written, from here on: view it as a string
+	// rather than copy it, so that a large body is copied only into the
+	// message.
+	bodyText := bytesAsString(body)
+	var vm *vm.VM
+	if s.usesVM {
+		vm = newVM()
+	}
 	for _, p := range s.preParams {
 		value, err := p.value.eval(vm, vars)
 		if err != nil {
@@ -195,9 +205,7 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	mac := hmac.New(s.newHash, []byte(key))
-	mac.Write(canonical)
-	vars.Signature = s.encode(mac.Sum(nil))
+	vars.Signature = s.signature(key, canonical)
 
 	if len(s.postParams) > 0 {
 		for _, p := range s.postParams {
@@ -211,16 +219,21 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 		s.setLocation(vars, base, relPath, query)
 	}
 
-	res := &Result{
+	res := &st.result
+	*res = Result{
 		Method:    vars.Method,
 		URL:       vars.URL,
 		Canonical: canonical,
 		Signature: vars.Signature,
 		Timestamp: vars.Timestamp,
-		Headers:   make([]Header, 0, len(s.headers)),
+		Headers:   st.headers[:0],
 	}
 	if len(bodyText) > 0 {
-		res.Body = []byte(bodyText)
+		if len(bodyText) == len(body) {
+			res.Body = body // no parameter was added: the caller's bytes
+		} else {
+			res.Body = []byte(bodyText)
+		}
 		res.ContentType = s.bodyFormat.ContentType()
 	}
 	for _, h := range s.headers {
@@ -233,21 +246,65 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 	return res, nil
 }
 
-func (s *Scheme) setLocation(vars *Vars, base *url.URL, relPath, query string) {
+func (s *Scheme) setLocation(vars *Vars, base baseURL, relPath, query string) {
 	vars.Query = query
 	vars.RelPath = relPath
-	vars.Path = strings.TrimSuffix(base.EscapedPath(), "/") + relPath
-	vars.Host = base.Host
+	vars.Path = relPath
+	if base.path != "" {
+		vars.Path = base.path + relPath
+	}
+	vars.Host = base.host
 	vars.PathQuery, vars.RelPathQuery = vars.Path, relPath
 	if query != "" {
 		vars.PathQuery += "?" + query
 		vars.RelPathQuery += "?" + query
 	}
-	vars.URL = base.Scheme + "://" + base.Host + vars.PathQuery
-	vars.Params = ParsePairs(query)
-	if s.bodyFormat == BodyForm {
-		vars.Params = append(vars.Params, ParsePairs(vars.Body)...)
+	vars.URL = base.origin + vars.PathQuery
+	if s.usesParams {
+		vars.Params = ParsePairs(query)
+		if s.bodyFormat == BodyForm {
+			vars.Params = append(vars.Params, ParsePairs(vars.Body)...)
+		}
 	}
+}
+
+// signState is everything one Sign call allocates up front.
+type signState struct {
+	vars    Vars
+	result  Result
+	headers [6]Header
+}
+
+// baseURL is a base URL split once: scheme://host, host, and the path
+// prefix without a trailing slash.
+type baseURL struct {
+	raw, origin, host, path string
+}
+
+// baseURL splits a base URL, remembering the last one: a scheme signs
+// many requests to the same base.
+func (s *Scheme) baseURL(raw string) (baseURL, error) {
+	if last := s.lastBase.Load(); last != nil && last.raw == raw {
+		return *last, nil
+	}
+	b, err := splitBaseURL(raw)
+	if err == nil {
+		s.lastBase.Store(&b)
+	}
+	return b, err
+}
+
+func splitBaseURL(raw string) (baseURL, error) {
+	rest, ok := strings.CutPrefix(raw, "https://")
+	if !ok {
+		rest, ok = strings.CutPrefix(raw, "http://")
+	}
+	if !ok || rest == "" || rest[0] == '/' || strings.ContainsAny(raw, "?# ") {
+		return baseURL{}, fmt.Errorf("base URL %q is not an http(s) URL like https://api.example.com/v1", raw)
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	path := strings.TrimSuffix(rest[len(host):], "/")
+	return baseURL{raw: raw, origin: raw[:len(raw)-len(rest)+len(host)], host: host, path: path}, nil
 }
 
 // sendsParamsInQuery reports whether a method's parameters travel in the
@@ -331,9 +388,8 @@ func (e *stringExpr) eval(machine *vm.VM, vars *Vars) (string, error) {
 func (e *stringExpr) evalBytes(machine *vm.VM, vars *Vars) ([]byte, error) {
 	size := 0
 	for _, p := range e.pieces {
-		if p.variable != "" {
-			v, _ := vars.stringVar(p.variable)
-			size += len(v)
+		if p.variable != nil {
+			size += len(p.variable(vars))
 		} else {
 			size += len(p.literal) + 64
 		}
@@ -357,19 +413,64 @@ func (p piece) eval(machine *vm.VM, vars *Vars) (string, error) {
 			return "", fmt.Errorf("evaluating %s: %v", p.program.Source().String(), oneLine(err))
 		}
 		return out.(string), nil
-	case p.variable != "":
-		v, _ := vars.stringVar(p.variable)
-		return v, nil
+	case p.variable != nil:
+		return p.variable(vars), nil
 	}
 	return p.literal, nil
+}
+
+// bytesAsString views b as a string without copying; b must not change
+// while the string is in use.
+func bytesAsString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+func newVM() *vm.VM { return &vm.VM{} }
+
+// macState is an HMAC keyed once and reused for the same key.
+type macState struct {
+	key string
+	mac hash.Hash
+	sum []byte
+}
+
+// signature computes and encodes the HMAC of message under key, reusing a
+// keyed HMAC from the scheme's pool when the key is the same as last time
+// (the usual case: one secret, many requests).
+func (s *Scheme) signature(key string, message []byte) string {
+	st, _ := s.macs.Get().(*macState)
+	if st == nil || st.key != key {
+		st = &macState{key: key, mac: hmac.New(s.newHash, []byte(key))}
+	} else {
+		st.mac.Reset()
+	}
+	st.mac.Write(message)
+	st.sum = st.mac.Sum(st.sum[:0])
+	encoded := s.encode(st.sum)
+	s.macs.Put(st)
+	return encoded
+}
+
+// encodeHex is hex.EncodeToString with one allocation instead of two for
+// digests up to SHA-512's size.
+func encodeHex(b []byte) string {
+	var buf [128]byte
+	if len(b) > len(buf)/2 {
+		return hex.EncodeToString(b)
+	}
+	n := hex.Encode(buf[:], b)
+	return string(buf[:n])
 }
 
 func encodingByName(name string) (func([]byte) string, func(string) ([]byte, error), bool) {
 	switch name {
 	case "hex":
-		return hex.EncodeToString, hex.DecodeString, true
+		return encodeHex, hex.DecodeString, true
 	case "hex-upper":
-		return func(b []byte) string { return strings.ToUpper(hex.EncodeToString(b)) }, hex.DecodeString, true
+		return func(b []byte) string { return strings.ToUpper(encodeHex(b)) }, hex.DecodeString, true
 	case "base64":
 		return base64.StdEncoding.EncodeToString, base64.StdEncoding.DecodeString, true
 	case "base64url":

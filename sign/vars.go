@@ -80,37 +80,29 @@ func (v *Vars) credential(name string) *string {
 	return nil
 }
 
-// stringVar returns the plain string variable called name, for the fast
-// path that copies variables without running the interpreter.
-func (v *Vars) stringVar(name string) (string, bool) {
-	switch name {
-	case "method":
-		return v.Method, true
-	case "url":
-		return v.URL, true
-	case "host":
-		return v.Host, true
-	case "path":
-		return v.Path, true
-	case "query":
-		return v.Query, true
-	case "path_query":
-		return v.PathQuery, true
-	case "rel_path":
-		return v.RelPath, true
-	case "rel_path_query":
-		return v.RelPathQuery, true
-	case "body":
-		return v.Body, true
-	case "timestamp":
-		return v.Timestamp, true
-	case "signature":
-		return v.Signature, true
+// stringVarGetter returns a function reading the plain string variable
+// called name, for the fast path that copies variables without running the
+// interpreter; false when name is not such a variable.
+func stringVarGetter(name string) (func(*Vars) string, bool) {
+	getters := map[string]func(*Vars) string{
+		"method":         func(v *Vars) string { return v.Method },
+		"url":            func(v *Vars) string { return v.URL },
+		"host":           func(v *Vars) string { return v.Host },
+		"path":           func(v *Vars) string { return v.Path },
+		"query":          func(v *Vars) string { return v.Query },
+		"path_query":     func(v *Vars) string { return v.PathQuery },
+		"rel_path":       func(v *Vars) string { return v.RelPath },
+		"rel_path_query": func(v *Vars) string { return v.RelPathQuery },
+		"body":           func(v *Vars) string { return v.Body },
+		"timestamp":      func(v *Vars) string { return v.Timestamp },
+		"signature":      func(v *Vars) string { return v.Signature },
+		"api_key":        func(v *Vars) string { return v.APIKey },
+		"api_secret":     func(v *Vars) string { return v.APISecret },
+		"api_passphrase": func(v *Vars) string { return v.APIPassphrase },
+		"token":          func(v *Vars) string { return v.Token },
 	}
-	if p := v.credential(name); p != nil {
-		return *p, true
-	}
-	return "", false
+	get, ok := getters[name]
+	return get, ok
 }
 
 // Function describes one function expressions can call.
