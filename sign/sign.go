@@ -8,9 +8,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
-	"unsafe"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/expr-lang/expr/vm"
 )
