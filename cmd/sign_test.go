@@ -1,0 +1,94 @@
+package cmd
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// testFactory returns a Factory over buffers, a fixed clock and the given
+// environment.
+func testFactory(env map[string]string) (*Factory, *bytes.Buffer, *bytes.Buffer) {
+	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
+	return &Factory{
+		IO:       &IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut},
+		Now:      func() time.Time { return time.UnixMilli(1578565539808) },
+		Getenv:   func(name string) string { return env[name] },
+		ReadFile: os.ReadFile,
+	}, out, errOut
+}
+
+var wooxEnv = map[string]string{"HMACCTL_API_KEY": "AbmyVJGUpN064ks5ELjLfA==", "HMACCTL_API_SECRET": "QHKRXHPAW1MC9YGZMAT8YDJG2HPR"}
+
+func TestSignFlagParsing(t *testing.T) {
+	f, _, _ := testFactory(nil)
+	var got *SignOptions
+	c := NewCmdSign(f, func(o *SignOptions) error { got = o; return nil })
+	c.SetArgs([]string{"woox", "POST", "/v3/x", "-f", "a=1", "-F", "b=2", "-f", "c=3", "--print", "json", "--time-offset", "-1.5s", "--set", "x=y"})
+	if err := c.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Profile != "woox" || got.Method != "POST" || got.Path != "/v3/x" || got.Print != "json" {
+		t.Errorf("arguments parsed as %+v", got)
+	}
+	if got.Request.TimeOffset != -1500*time.Millisecond {
+		t.Errorf("time offset %v", got.Request.TimeOffset)
+	}
+	var order []string
+	for _, fl := range got.Request.Fields {
+		order = append(order, fl.text)
+	}
+	if strings.Join(order, " ") != "a=1 b=2 c=3" || got.Request.Fields[0].typed || !got.Request.Fields[1].typed {
+		t.Errorf("fields %+v, want a=1 (string), b=2 (typed), c=3 in that order", got.Request.Fields)
+	}
+}
+
+func TestSignUsesTheInjectedClockAndOffset(t *testing.T) {
+	for _, tt := range []struct {
+		offset, want string
+	}{
+		{"0s", "1578565539808GET/v3/algo/orders?algoType=STOP"},
+		{"-1.5s", "1578565538308GET/v3/algo/orders?algoType=STOP"},
+		{"2m", "1578565659808GET/v3/algo/orders?algoType=STOP"},
+	} {
+		f, out, _ := testFactory(wooxEnv)
+		root := NewCmdRoot(f)
+		root.SetArgs([]string{"sign", "woox", "GET", "/v3/algo/orders?algoType=STOP", "--time-offset", tt.offset, "--print", "canonical"})
+		if err := root.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != tt.want {
+			t.Errorf("offset %s: canonical %q, want %q", tt.offset, out, tt.want)
+		}
+	}
+}
+
+func TestSignCanonicalGetsANewlineOnlyOnATerminal(t *testing.T) {
+	f, out, _ := testFactory(wooxEnv)
+	f.IO.StdoutTTY = true
+	root := NewCmdRoot(f)
+	root.SetArgs([]string{"sign", "woox", "GET", "/x", "--print", "canonical"})
+	if err := root.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "1578565539808GET/x\n" {
+		t.Errorf("got %q", out)
+	}
+}
+
+func TestMainMapsErrorsToExitCodes(t *testing.T) {
+	f, out, errOut := testFactory(nil)
+	os.Args = []string{"hmacctl", "sign", "woox", "GET", "/x"}
+	if code := Main(f); code != exitBadInput {
+		t.Errorf("exit code %d, want %d", code, exitBadInput)
+	}
+	if out.Len() != 0 || !strings.HasPrefix(errOut.String(), "hmacctl: missing API key") || strings.Count(errOut.String(), "\n") != 1 {
+		t.Errorf("stdout %q, stderr %q", out, errOut)
+	}
+	if exitCode(errors.New("internal")) != exitError || exitCode(nil) != exitOK {
+		t.Error("exit codes for plain errors")
+	}
+}
