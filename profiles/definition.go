@@ -16,18 +16,23 @@ import (
 // definitionFile is a vendor definition as written in TOML. docs/format.md
 // describes every field.
 type definitionFile struct {
-	Name        string                 `toml:"name"`
-	Title       string                 `toml:"title"`
-	Docs        string                 `toml:"docs"`
-	BaseURL     string                 `toml:"base_url"`
-	Credentials []string               `toml:"credentials"`
-	BodyFormat  string                 `toml:"body_format"`
-	Timestamp   timestampTable         `toml:"timestamp"`
-	Settings    map[string]settingDef  `toml:"settings"`
-	Signature   signatureTable         `toml:"signature"`
-	Headers     map[string]string      `toml:"headers"`
-	Params      []paramTable           `toml:"params"`
-	Variants    map[string]variantFile `toml:"variants"`
+	Name     string                 `toml:"name"`
+	Title    string                 `toml:"title"`
+	Docs     string                 `toml:"docs"`
+	Variants map[string]variantFile `toml:"variants"`
+	schemeTables
+}
+
+// schemeTables are the fields a definition and its variants share.
+type schemeTables struct {
+	BaseURL     string                `toml:"base_url"`
+	Credentials []string              `toml:"credentials"`
+	BodyFormat  string                `toml:"body_format"`
+	Timestamp   timestampTable        `toml:"timestamp"`
+	Settings    map[string]settingDef `toml:"settings"`
+	Signature   signatureTable        `toml:"signature"`
+	Headers     map[string]string     `toml:"headers"`
+	Params      []paramTable          `toml:"params"`
 }
 
 type timestampTable struct {
@@ -59,15 +64,8 @@ type paramTable struct {
 // headers and settings merge by name; message_by_method, params and
 // credentials, when present, replace the base's.
 type variantFile struct {
-	Description string                `toml:"description"`
-	BaseURL     string                `toml:"base_url"`
-	Credentials []string              `toml:"credentials"`
-	BodyFormat  string                `toml:"body_format"`
-	Timestamp   timestampTable        `toml:"timestamp"`
-	Settings    map[string]settingDef `toml:"settings"`
-	Signature   signatureTable        `toml:"signature"`
-	Headers     map[string]string     `toml:"headers"`
-	Params      []paramTable          `toml:"params"`
+	Description string `toml:"description"`
+	schemeTables
 }
 
 // DefinitionError is a problem in a definition file, with the file, the

@@ -183,15 +183,9 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 	if s.usesVM {
 		vm = newVM()
 	}
-	for _, p := range s.preParams {
-		value, err := p.value.eval(vm, vars)
-		if err != nil {
-			return nil, err
-		}
-		query, bodyText = p.place(vars.Method, query, bodyText, value)
+	if query, err = s.addParams(s.preParams, vm, vars, base, relPath, query, bodyText); err != nil {
+		return nil, err
 	}
-	vars.Body = bodyText
-	s.setLocation(vars, base, relPath, query)
 
 	message := s.message
 	if m, ok := s.messageByMethod[vars.Method]; ok {
@@ -208,16 +202,11 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 	vars.Signature = s.signature(key, canonical)
 
 	if len(s.postParams) > 0 {
-		for _, p := range s.postParams {
-			value, err := p.value.eval(vm, vars)
-			if err != nil {
-				return nil, err
-			}
-			query, bodyText = p.place(vars.Method, query, bodyText, value)
+		if query, err = s.addParams(s.postParams, vm, vars, base, relPath, query, vars.Body); err != nil {
+			return nil, err
 		}
-		vars.Body = bodyText
-		s.setLocation(vars, base, relPath, query)
 	}
+	bodyText = vars.Body
 
 	res := &st.result
 	*res = Result{
@@ -244,6 +233,21 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 		res.Headers = append(res.Headers, Header{Name: h.name, Value: value})
 	}
 	return res, nil
+}
+
+// addParams evaluates parameters, adds them to the query or body, and
+// updates the location variables; it returns the new query.
+func (s *Scheme) addParams(params []compiledParam, machine *vm.VM, vars *Vars, base baseURL, relPath, query, body string) (string, error) {
+	for _, p := range params {
+		value, err := p.value.eval(machine, vars)
+		if err != nil {
+			return "", err
+		}
+		query, body = p.place(vars.Method, query, body, value)
+	}
+	vars.Body = body
+	s.setLocation(vars, base, relPath, query)
+	return query, nil
 }
 
 func (s *Scheme) setLocation(vars *Vars, base baseURL, relPath, query string) {
@@ -329,32 +333,35 @@ func (s *Scheme) fieldsBody(fields []Field) ([]byte, error) {
 		return []byte(enc), nil
 	}
 	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, f := range fields {
-		if i > 0 {
-			b.WriteByte(',')
+	var err error
+	writeJSONObject(&b, len(fields), func(i int) string { return fields[i].Name }, func(i int) {
+		if err == nil {
+			err = writeFieldValue(&b, fields[i])
 		}
-		writeJSONString(&b, f.Name)
-		b.WriteByte(':')
-		switch v := f.Value.(type) {
-		case string:
-			writeJSONString(&b, v)
-		case json.RawMessage:
-			var compact bytes.Buffer
-			if err := json.Compact(&compact, v); err != nil {
-				return nil, fmt.Errorf("field %s: invalid JSON: %v", f.Name, err)
-			}
-			b.Write(compact.Bytes())
-		default:
-			enc, err := json.Marshal(v)
-			if err != nil {
-				return nil, fmt.Errorf("field %s: %v", f.Name, err)
-			}
-			b.Write(enc)
-		}
+	})
+	if err != nil {
+		return nil, err
 	}
-	b.WriteByte('}')
 	return b.Bytes(), nil
+}
+
+// writeFieldValue writes one field's value as JSON.
+func writeFieldValue(b *bytes.Buffer, f Field) error {
+	switch v := f.Value.(type) {
+	case string:
+		writeJSONString(b, v)
+	case json.RawMessage:
+		if err := json.Compact(b, v); err != nil {
+			return fmt.Errorf("field %s: invalid JSON: %v", f.Name, err)
+		}
+	default:
+		enc, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("field %s: %v", f.Name, err)
+		}
+		b.Write(enc)
+	}
+	return nil
 }
 
 // fieldText writes a field's value as a query or form parameter.

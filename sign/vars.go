@@ -169,17 +169,23 @@ func digest(name string, s string) string {
 // order, escaping as JavaScript's JSON.stringify does (no HTML escapes).
 func JSONObject(pairs []Pair) string {
 	var b bytes.Buffer
+	writeJSONObject(&b, len(pairs), func(i int) string { return pairs[i].Name }, func(i int) { writeJSONString(&b, pairs[i].Value) })
+	return b.String()
+}
+
+// writeJSONObject writes a compact JSON object of n members, in order:
+// name(i) as the key, then whatever writeValue(i) writes.
+func writeJSONObject(b *bytes.Buffer, n int, name func(int) string, writeValue func(int)) {
 	b.WriteByte('{')
-	for i, p := range pairs {
+	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		writeJSONString(&b, p.Name)
+		writeJSONString(b, name(i))
 		b.WriteByte(':')
-		writeJSONString(&b, p.Value)
+		writeValue(i)
 	}
 	b.WriteByte('}')
-	return b.String()
 }
 
 func writeJSONString(b *bytes.Buffer, s string) {
