@@ -57,7 +57,7 @@ func resolveCredentials(f *Factory, needed []string, apiKeyFlag, vendor string) 
 			if err != nil {
 				return nil, nil, usageErrorf("cannot read the %s from %s=%s: %v; check the path and its permissions", credentialLabel(name), env+"_FILE", path, unwrapPathError(err))
 			}
-			v := strings.TrimSuffix(strings.TrimSuffix(string(data), "\n"), "\r")
+			v := dropOneNewline(string(data))
 			if v == "" {
 				return nil, nil, usageErrorf("the %s file %s=%s is empty; write the %s into it", credentialLabel(name), env+"_FILE", path, credentialLabel(name))
 			}
@@ -72,4 +72,12 @@ func resolveCredentials(f *Factory, needed []string, apiKeyFlag, vendor string) 
 		return nil, nil, usageErrorf("missing %s for %s; %s", credentialLabel(name), vendor, hint)
 	}
 	return values, sources, nil
+}
+
+// dropOneNewline removes one trailing LF or CRLF, which editors add.
+func dropOneNewline(s string) string {
+	if t, ok := strings.CutSuffix(s, "\r\n"); ok {
+		return t
+	}
+	return strings.TrimSuffix(s, "\n")
 }

@@ -92,3 +92,19 @@ func TestMainMapsErrorsToExitCodes(t *testing.T) {
 		t.Error("exit codes for plain errors")
 	}
 }
+
+func TestDropOneNewline(t *testing.T) {
+	for in, want := range map[string]string{"s\n": "s", "s\r\n": "s", "s\r": "s\r", "s\n\n": "s\n", "s": "s"} {
+		if got := dropOneNewline(in); got != want {
+			t.Errorf("dropOneNewline(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestShowInvisibleIsUnambiguous(t *testing.T) {
+	got := strings.Join(showInvisible([]byte("a\\x83\t \xff\u00e9\n b "), newPalette(false)), "|")
+	want := `a\\x83\t \xff\u{e9}\n| b·`
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -65,8 +65,9 @@ func writeReadable(io *IOStreams, res *sign.Result, prepared *preparedRequest) e
 }
 
 // showInvisible renders bytes as lines for a terminal: a newline is shown
-// as \n and then breaks the line; tab, carriage return, other control
-// characters, trailing spaces and non-ASCII are shown escaped, in color.
+// as \n and then breaks the line; a backslash, tab, carriage return, other
+// control characters, trailing spaces and non-ASCII are shown escaped, in
+// color, so that every escape is unambiguous.
 func showInvisible(data []byte, p palette) []string {
 	var lines []string
 	var line strings.Builder
@@ -77,6 +78,8 @@ func showInvisible(data []byte, p palette) []string {
 			line.WriteString(p.invisible(`\n`))
 			lines = append(lines, line.String())
 			line.Reset()
+		case r == '\\':
+			line.WriteString(p.invisible(`\\`))
 		case r == '\t':
 			line.WriteString(p.invisible(`\t`))
 		case r == '\r':
