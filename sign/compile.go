@@ -198,7 +198,11 @@ type stringExpr struct {
 type piece struct {
 	literal  string
 	variable func(*Vars) string
-	program  *vm.Program
+	// call is one of the engine's own string functions, evaluated
+	// natively on args.
+	call    func(args []string) (string, error)
+	args    []*stringExpr
+	program *vm.Program
 }
 
 type compiler struct {
@@ -285,6 +289,10 @@ func (c *compiler) piece(n ast.Node) (piece, error) {
 		if get, ok := stringVarGetter(n.Value); ok {
 			return piece{variable: get}, nil
 		}
+	case *ast.CallNode:
+		if p, ok := c.nativeCall(n); ok {
+			return p, nil
+		}
 	}
 	program, err := expr.Compile(n.String(), c.options()...)
 	if err != nil {
@@ -292,6 +300,34 @@ func (c *compiler) piece(n ast.Node) (piece, error) {
 	}
 	c.usesVM = true
 	return piece{program: program}, nil
+}
+
+// nativeCall compiles a call of one of the engine's string functions whose
+// arguments are themselves literals, variables, native calls or `+` chains
+// of them, so that it runs without the virtual machine. The expression is
+// already type-checked: every argument is a string.
+func (c *compiler) nativeCall(n *ast.CallNode) (piece, bool) {
+	callee, ok := n.Callee.(*ast.IdentifierNode)
+	if !ok {
+		return piece{}, false
+	}
+	fn, ok := nativeFunction(callee.Value, len(n.Arguments))
+	if !ok {
+		return piece{}, false
+	}
+	p := piece{call: fn}
+	for _, arg := range n.Arguments {
+		e := &stringExpr{source: arg.String()}
+		for _, operand := range concatOperands(arg) {
+			sub, err := c.piece(operand)
+			if err != nil || sub.program != nil {
+				return piece{}, false
+			}
+			e.pieces = append(e.pieces, sub)
+		}
+		p.args = append(p.args, e)
+	}
+	return p, true
 }
 
 // concatOperands flattens a top-level chain of string `+` into its

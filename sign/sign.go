@@ -422,6 +422,17 @@ func (p piece) eval(machine *vm.VM, vars *Vars) (string, error) {
 		return out.(string), nil
 	case p.variable != nil:
 		return p.variable(vars), nil
+	case p.call != nil:
+		var argBuf [3]string
+		args := argBuf[:0]
+		for _, a := range p.args {
+			v, err := a.eval(machine, vars)
+			if err != nil {
+				return "", err
+			}
+			args = append(args, v)
+		}
+		return p.call(args)
 	}
 	return p.literal, nil
 }

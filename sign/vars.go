@@ -204,6 +204,40 @@ func decodeBase64(s string) (string, error) {
 	return string(d), nil
 }
 
+// nativeFunction returns the Go implementation of one of the engine's
+// string functions, for calls compiled without the virtual machine; false
+// for other names or a wrong argument count (left to expr to report).
+func nativeFunction(name string, arity int) (func([]string) (string, error), bool) {
+	one := func(fn func(string) string) (func([]string) (string, error), bool) {
+		return func(a []string) (string, error) { return fn(a[0]), nil }, arity == 1
+	}
+	switch name {
+	case "sha1", "sha256", "sha384", "sha512":
+		return one(func(s string) string { return digest(name, s) })
+	case "hex":
+		return one(func(s string) string { return hex.EncodeToString([]byte(s)) })
+	case "base64":
+		return one(func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) })
+	case "base64url":
+		return one(func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) })
+	case "b64decode":
+		return func(a []string) (string, error) { return decodeBase64(a[0]) }, arity == 1
+	case "hmac":
+		return func(a []string) (string, error) { return hmacString(a[0], a[1], a[2]) }, arity == 3
+	}
+	return nil, false
+}
+
+func hmacString(hashName, key, message string) (string, error) {
+	newHash, ok := hashByName(hashName)
+	if !ok {
+		return "", fmt.Errorf("hmac: unknown hash %q (use sha1, sha256, sha384 or sha512)", hashName)
+	}
+	m := hmac.New(newHash, []byte(key))
+	m.Write([]byte(message))
+	return string(m.Sum(nil)), nil
+}
+
 func exprFunctions() []expr.Option {
 	str := func(fn func(string) string) func(...any) (any, error) {
 		return func(args ...any) (any, error) { return fn(args[0].(string)), nil }
@@ -221,13 +255,7 @@ func exprFunctions() []expr.Option {
 		expr.Function("base64url", str(func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }), new(func(string) string)),
 		expr.Function("b64decode", func(args ...any) (any, error) { return decodeBase64(args[0].(string)) }, new(func(string) string)),
 		expr.Function("hmac", func(args ...any) (any, error) {
-			newHash, ok := hashByName(args[0].(string))
-			if !ok {
-				return nil, fmt.Errorf("hmac: unknown hash %q (use sha1, sha256, sha384 or sha512)", args[0])
-			}
-			m := hmac.New(newHash, []byte(args[1].(string)))
-			m.Write([]byte(args[2].(string)))
-			return string(m.Sum(nil)), nil
+			return hmacString(args[0].(string), args[1].(string), args[2].(string))
 		}, new(func(string, string, string) string)),
 		expr.Function("pairs", func(args ...any) (any, error) { return ParsePairs(args[0].(string)), nil }, new(func(string) []Pair)),
 		expr.Function("sort_pairs", pairsArg(func(p []Pair) any { return SortPairs(p) }), new(func([]Pair) []Pair)),
