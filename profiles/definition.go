@@ -103,7 +103,17 @@ type Vendor struct {
 	File     string
 	base     definitionFile
 	variants []Variant
-	lines    map[string]int
+	data     []byte
+	lines    map[string]int // from data, computed when first needed
+}
+
+// keyLines returns the line of every key, parsing the file again only the
+// first time: it is needed for errors and for header order, not to sign.
+func (v *Vendor) keyLines() map[string]int {
+	if v.lines == nil {
+		v.lines = keyLines(v.data)
+	}
+	return v.lines
 }
 
 // Variant is a named alternative reading of a vendor's scheme.
@@ -148,7 +158,7 @@ func decodeDefinition(file string, data []byte) (*Vendor, error) {
 	if err := dec.Decode(&def); err != nil {
 		return nil, tomlError(file, err)
 	}
-	v := &Vendor{Name: def.Name, Title: def.Title, Docs: def.Docs, File: file, base: def, lines: keyLines(data)}
+	v := &Vendor{Name: def.Name, Title: def.Title, Docs: def.Docs, File: file, base: def, data: data}
 	if def.Name == "" {
 		return nil, v.fieldError("name", errors.New("is missing: every definition needs a name"))
 	}
@@ -177,10 +187,11 @@ func tomlError(file string, err error) error {
 }
 
 func (v *Vendor) fieldError(field string, err error) *DefinitionError {
-	line, ok := v.lines[field]
+	lines := v.keyLines()
+	line, ok := lines[field]
 	for !ok && strings.Contains(field, ".") {
 		field = field[:strings.LastIndex(field, ".")]
-		line, ok = v.lines[field]
+		line, ok = lines[field]
 	}
 	return &DefinitionError{File: v.File, Line: line, Field: field, Err: err}
 }
@@ -203,7 +214,7 @@ func (v *Vendor) Scheme(variant string) (*Scheme, error) {
 		def = overlay(v.base, over)
 		prefix = "variants." + variant + "."
 	}
-	spec, err := specOf(def, v.lines)
+	spec, err := specOf(def, v.keyLines)
 	if err != nil {
 		var fe *sign.FieldError
 		if errors.As(err, &fe) {
@@ -230,7 +241,7 @@ func (v *Vendor) Scheme(variant string) (*Scheme, error) {
 // it, and the base definition's otherwise.
 func (v *Vendor) variantFieldError(prefix string, fe *sign.FieldError) error {
 	if prefix != "" {
-		if _, ok := v.lines[prefix+fe.Field]; ok {
+		if _, ok := v.keyLines()[prefix+fe.Field]; ok {
 			return v.fieldError(prefix+fe.Field, fe.Err)
 		}
 		err := v.fieldError(fe.Field, fe.Err)
@@ -311,7 +322,7 @@ func mergeMaps[V any](base, over map[string]V) map[string]V {
 	return merged
 }
 
-func specOf(def definitionFile, lines map[string]int) (sign.Spec, error) {
+func specOf(def definitionFile, keyLines func() map[string]int) (sign.Spec, error) {
 	spec := sign.Spec{
 		Credentials:            def.Credentials,
 		BodyFormat:             sign.BodyFormat(def.BodyFormat),
@@ -329,6 +340,10 @@ func specOf(def definitionFile, lines map[string]int) (sign.Spec, error) {
 	}
 	// Headers go out in the order the file lists them.
 	names := slices.Collect(maps.Keys(def.Headers))
+	if len(names) < 2 {
+		return withHeadersAndParams(spec, def, names), nil
+	}
+	lines := keyLines()
 	sort.SliceStable(names, func(i, j int) bool {
 		li, lj := headerLine(lines, names[i]), headerLine(lines, names[j])
 		if li != lj {
@@ -336,13 +351,18 @@ func specOf(def definitionFile, lines map[string]int) (sign.Spec, error) {
 		}
 		return names[i] < names[j]
 	})
+	return withHeadersAndParams(spec, def, names), nil
+}
+
+// withHeadersAndParams adds the headers, in the order given, and the params.
+func withHeadersAndParams(spec sign.Spec, def definitionFile, names []string) sign.Spec {
 	for _, name := range names {
 		spec.Headers = append(spec.Headers, sign.Header{Name: name, Value: def.Headers[name]})
 	}
 	for _, p := range def.Params {
 		spec.Params = append(spec.Params, sign.Param{Name: p.Name, Value: p.Value, To: sign.Placement(p.To), First: p.First})
 	}
-	return spec, nil
+	return spec
 }
 
 func headerLine(lines map[string]int, name string) int {

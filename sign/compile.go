@@ -210,24 +210,33 @@ type compiler struct {
 	credentials []string
 	usesVM      bool
 	usesParams  bool
+	exprOptions []expr.Option
 }
 
 func (c *compiler) options() []expr.Option {
-	return append([]expr.Option{expr.Env(Vars{}), expr.AsKind(reflect.String)}, exprFunctions()...)
+	if c.exprOptions == nil {
+		c.exprOptions = append([]expr.Option{expr.Env(Vars{}), expr.AsKind(reflect.String)}, exprFunctions()...)
+	}
+	return c.exprOptions
 }
 
 func (c *compiler) compile(field, src string, signatureAllowed bool) (*stringExpr, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, fieldErr(field, "is empty: it needs an expression")
 	}
-	// Type-check the whole expression once, so errors name the field and
-	// quote the source as written.
-	if _, err := expr.Compile(src, c.options()...); err != nil {
-		return nil, &FieldError{Field: field, Err: fmt.Errorf("invalid expression %q: %v", src, oneLine(err))}
-	}
 	tree, err := parser.Parse(src)
 	if err != nil {
 		return nil, &FieldError{Field: field, Err: fmt.Errorf("invalid expression %q: %v", src, oneLine(err))}
+	}
+	// Type-check the whole expression once, so errors name the field and
+	// quote the source as written. A chain of string variables and
+	// literals is a string by construction: skipping expr's compiler for
+	// it keeps start-up fast (most headers and many messages are such
+	// chains).
+	if !plainConcat(tree.Node) {
+		if _, err := expr.Compile(src, c.options()...); err != nil {
+			return nil, &FieldError{Field: field, Err: fmt.Errorf("invalid expression %q: %v", src, oneLine(err))}
+		}
 	}
 	e := &stringExpr{source: src}
 	ast.Walk(&tree.Node, &identifierCollector{seen: &e.identifiers})
@@ -255,6 +264,23 @@ func (c *compiler) compile(field, src string, signatureAllowed bool) (*stringExp
 		e.pieces = append(e.pieces, p)
 	}
 	return e, nil
+}
+
+// plainConcat reports whether n is string literals and plain string
+// variables joined by +.
+func plainConcat(n ast.Node) bool {
+	for _, operand := range concatOperands(n) {
+		switch o := operand.(type) {
+		case *ast.StringNode:
+		case *ast.IdentifierNode:
+			if _, ok := stringVarGetter(o.Value); !ok {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // checkSettings rejects settings.NAME for names the definition does not
