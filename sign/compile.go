@@ -45,6 +45,10 @@ type Scheme struct {
 	// virtual machine or the decoded parameters; signing skips them
 	// otherwise.
 	usesVM, usesParams bool
+	// bodyEscapes says whether a header or a parameter added after
+	// signing uses the body, so that the body must be copied rather than
+	// viewed.
+	bodyEscapes bool
 	// macs pools keyed HMACs (*macState) for reuse.
 	macs sync.Pool
 	// lastBase is the last base URL split.
@@ -138,6 +142,7 @@ func Compile(spec Spec) (*Scheme, error) {
 			return nil, err
 		}
 		s.headers = append(s.headers, compiledHeader{name: h.Name, value: v})
+		s.bodyEscapes = s.bodyEscapes || v.usesBody()
 	}
 	for i, p := range spec.Params {
 		field := fmt.Sprintf("params[%d]", i)
@@ -161,6 +166,7 @@ func Compile(spec Spec) (*Scheme, error) {
 		cp := compiledParam{name: p.Name, value: v, to: to, first: p.First}
 		if v.usesSignature {
 			s.postParams = append(s.postParams, cp)
+			s.bodyEscapes = s.bodyEscapes || v.usesBody()
 		} else {
 			s.preParams = append(s.preParams, cp)
 		}
@@ -256,14 +262,33 @@ func (c *compiler) compile(field, src string, signatureAllowed bool) (*stringExp
 	if err := c.checkSettings(field, tree.Node); err != nil {
 		return nil, err
 	}
+	// Split the + chain into pieces evaluated without the virtual machine
+	// when every operand allows it; otherwise run the source as written,
+	// as one program (re-printing a sub-expression from its syntax tree
+	// can lose the parentheses it needs).
 	for _, operand := range concatOperands(tree.Node) {
-		p, err := c.piece(operand)
-		if err != nil {
-			return nil, &FieldError{Field: field, Err: fmt.Errorf("invalid expression %q: %v", src, oneLine(err))}
+		p, ok := c.piece(operand)
+		if !ok {
+			e.pieces = nil
+			break
 		}
 		e.pieces = append(e.pieces, p)
 	}
+	if e.pieces == nil {
+		program, err := expr.Compile(src, c.options()...)
+		if err != nil {
+			return nil, &FieldError{Field: field, Err: fmt.Errorf("invalid expression %q: %v", src, oneLine(err))}
+		}
+		c.usesVM = true
+		e.pieces = []piece{{program: program}}
+	}
 	return e, nil
+}
+
+// usesBody reports whether the expression reads the body, directly or
+// through its decoded parameters.
+func (e *stringExpr) usesBody() bool {
+	return slices.Contains(e.identifiers, "body") || slices.Contains(e.identifiers, "params")
 }
 
 // plainConcat reports whether n is string literals and plain string
@@ -307,25 +332,20 @@ func (c *compiler) checkSettings(field string, root ast.Node) error {
 	return nil
 }
 
-func (c *compiler) piece(n ast.Node) (piece, error) {
+// piece compiles one operand of a + chain to run without the virtual
+// machine: a literal, a plain variable, or a native call; false otherwise.
+func (c *compiler) piece(n ast.Node) (piece, bool) {
 	switch n := n.(type) {
 	case *ast.StringNode:
-		return piece{literal: n.Value}, nil
+		return piece{literal: n.Value}, true
 	case *ast.IdentifierNode:
 		if get, ok := stringVarGetter(n.Value); ok {
-			return piece{variable: get}, nil
+			return piece{variable: get}, true
 		}
 	case *ast.CallNode:
-		if p, ok := c.nativeCall(n); ok {
-			return p, nil
-		}
+		return c.nativeCall(n)
 	}
-	program, err := expr.Compile(n.String(), c.options()...)
-	if err != nil {
-		return piece{}, err
-	}
-	c.usesVM = true
-	return piece{program: program}, nil
+	return piece{}, false
 }
 
 // nativeCall compiles a call of one of the engine's string functions whose
@@ -345,8 +365,8 @@ func (c *compiler) nativeCall(n *ast.CallNode) (piece, bool) {
 	for _, arg := range n.Arguments {
 		e := &stringExpr{source: arg.String()}
 		for _, operand := range concatOperands(arg) {
-			sub, err := c.piece(operand)
-			if err != nil || sub.program != nil {
+			sub, ok := c.piece(operand)
+			if !ok {
 				return piece{}, false
 			}
 			e.pieces = append(e.pieces, sub)

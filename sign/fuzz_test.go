@@ -11,13 +11,8 @@ package sign_test
 //
 //	go test ./sign -run '^$' -fuzz '^FuzzSign$' -fuzztime 90s
 //
-// Known bugs. A few properties fail because of bugs in sign/ that are
-// reported but not fixed yet. An input that fails only in the way a known
-// bug predicts is skipped (t.Skip, "known bug Bn") so that `go test ./sign`
-// stays green and fuzzing keeps looking for new failures; set
-// HMACCTL_FUZZ_KNOWN_BUGS=fail (or a list such as B1,B3) to make those
-// inputs fail instead. The seed corpus under testdata/fuzz keeps inputs
-// for each known bug.
+// Bugs this fuzzing found, now fixed; the seed corpus under testdata/fuzz
+// keeps inputs for each as regressions, and a failure names its bug:
 //
 //   - B1: an operand of a message that is not a plain variable or literal
 //     is compiled from its AST's String(), which loses parentheses around a
@@ -44,7 +39,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"reflect"
 	"runtime"
 	"slices"
@@ -93,26 +87,15 @@ func fuzzPickBase(i uint8) fuzzBase { return fuzzBases[int(i)%len(fuzzBases)] }
 // fuzzNote is a failure that a known bug explains.
 type fuzzNote struct{ id, msg string }
 
-// fuzzKnownBugs skips an input that fails only as known bugs predict (see
-// the list at the top of the file), or fails it when
-// HMACCTL_FUZZ_KNOWN_BUGS is "fail" or lists one of the bugs.
+// fuzzKnownBugs fails the input with the fixed bug each note names.
 func fuzzKnownBugs(t *testing.T, notes []fuzzNote) {
 	t.Helper()
-	if len(notes) == 0 {
-		return
-	}
-	v := os.Getenv("HMACCTL_FUZZ_KNOWN_BUGS")
-	var msgs []string
 	for _, n := range notes {
-		if v == "fail" || slices.Contains(strings.Split(v, ","), n.id) {
-			t.Errorf("known bug %s: %s", n.id, n.msg)
-		}
-		msgs = append(msgs, "known bug "+n.id+": "+n.msg)
+		t.Errorf("regression of bug %s: %s", n.id, n.msg)
 	}
-	if t.Failed() {
+	if len(notes) > 0 {
 		t.FailNow()
 	}
-	t.Skip(strings.Join(msgs, "\n"))
 }
 
 func fuzzKnownBug(t *testing.T, id, format string, args ...any) {

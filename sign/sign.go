@@ -179,6 +179,11 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 	// rather than copy it, so that a large body is copied only into the
 	// message.
 	bodyText := bytesAsString(body)
+	if s.bodyEscapes {
+		// A header or late parameter may hold part of the body: it must
+		// not change when the caller reuses the body's bytes.
+		bodyText = string(body)
+	}
 	var vm *vm.VM
 	if s.usesVM {
 		vm = newVM()
@@ -419,7 +424,11 @@ func (p piece) eval(machine *vm.VM, vars *Vars) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("evaluating %s: %v", p.program.Source().String(), oneLine(err))
 		}
-		return out.(string), nil
+		text, ok := out.(string)
+		if !ok {
+			return "", fmt.Errorf("evaluating %s: the result is %T, not a string", p.program.Source().String(), out)
+		}
+		return text, nil
 	case p.variable != nil:
 		return p.variable(vars), nil
 	case p.call != nil:
