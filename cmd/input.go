@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/json"
 	"errors"
 	"io"
@@ -74,6 +75,9 @@ func (r *requestFlags) prepare(f *Factory, c *cobra.Command, vendorName, method,
 	}
 	if strings.HasPrefix(target, "http://") || strings.HasPrefix(target, "https://") {
 		return nil, usageErrorf("PATH %q is a full URL; give the path relative to the base URL and use --base-url for the host", target)
+	}
+	if err := checkTarget(target); err != nil {
+		return nil, err
 	}
 	req := sign.Request{
 		Method:    strings.ToUpper(method),
@@ -220,6 +224,30 @@ func typedValue(f *Factory, name, value string) (any, error) {
 		return json.RawMessage(value), nil
 	}
 	return nil, usageErrorf("field %s: %q is not a number, true, false, null, JSON or @FILE; use -f %s=%s for a string", name, value, name, value)
+}
+
+// checkTarget rejects a PATH that cannot be sent as typed: the path and
+// query are signed byte for byte, so they must already be what goes on
+// the wire.
+func checkTarget(target string) error {
+	for i := 0; i < len(target); i++ {
+		c := target[i]
+		var what, fix string
+		switch {
+		case c == ' ':
+			what, fix = "a space", "%20"
+		case c == '#':
+			what, fix = "a '#'", "%23 (a fragment is never sent)"
+		case c < 0x20 || c == 0x7f:
+			what, fix = fmt.Sprintf("the control character 0x%02x", c), fmt.Sprintf("%%%02X", c)
+		case c >= 0x80:
+			what, fix = "a non-ASCII character", "its UTF-8 bytes, e.g. é as %C3%A9"
+		default:
+			continue
+		}
+		return usageErrorf("PATH %q has %s at byte %d; percent-encode it as %s, since the path and query are signed exactly as typed", target, what, i+1, fix)
+	}
+	return nil
 }
 
 func validMethod(m string) bool {
