@@ -41,16 +41,20 @@ type Scheme struct {
 	headers         []compiledHeader
 	preParams       []compiledParam
 	postParams      []compiledParam
-	// usesVM and usesParams say whether any expression needs the expr
-	// virtual machine or the decoded parameters; signing skips them
-	// otherwise.
-	usesVM, usesParams bool
+	// usesVM says whether any expression needs the expr virtual machine.
+	usesVM bool
+	// uses holds every variable some expression reads; signing skips
+	// computing the others (decoded parameters, URL forms).
+	uses map[string]bool
 	// bodyEscapes says whether a header or a parameter added after
 	// signing uses the body, so that the body must be copied rather than
 	// viewed.
 	bodyEscapes bool
 	// macs pools keyed HMACs (*macState) for reuse.
 	macs sync.Pool
+	// keyCredentials are the credentials the key expression reads, when
+	// it reads nothing else (so its value can be cached per credentials).
+	keyCredentials []string
 	// lastBase is the last base URL split.
 	lastBase atomic.Pointer[baseURL]
 }
@@ -118,6 +122,7 @@ func Compile(spec Spec) (*Scheme, error) {
 	if s.key, err = c.compile("signature.key", keySrc, false); err != nil {
 		return nil, err
 	}
+	s.keyCredentials = credentialsOnly(s.key.identifiers)
 	if spec.Message == "" {
 		return nil, fieldErr("signature.message", "is missing: say what string is signed")
 	}
@@ -171,7 +176,7 @@ func Compile(spec Spec) (*Scheme, error) {
 			s.preParams = append(s.preParams, cp)
 		}
 	}
-	s.usesVM, s.usesParams = c.usesVM, c.usesParams
+	s.usesVM, s.uses = c.usesVM, c.uses
 	return s, nil
 }
 
@@ -215,7 +220,7 @@ type compiler struct {
 	settings    map[string]string
 	credentials []string
 	usesVM      bool
-	usesParams  bool
+	uses        map[string]bool
 	exprOptions []expr.Option
 }
 
@@ -246,10 +251,14 @@ func (c *compiler) compile(field, src string, signatureAllowed bool) (*stringExp
 	}
 	e := &stringExpr{source: src}
 	ast.Walk(&tree.Node, &identifierCollector{seen: &e.identifiers})
+	if c.uses == nil {
+		c.uses = map[string]bool{}
+	}
+	for _, id := range e.identifiers {
+		c.uses[id] = true
+	}
 	for _, id := range e.identifiers {
 		switch {
-		case id == "params":
-			c.usesParams = true
 		case id == "signature":
 			if !signatureAllowed {
 				return nil, fieldErr(field, "uses signature, which is not known until the message is signed")
@@ -283,6 +292,33 @@ func (c *compiler) compile(field, src string, signatureAllowed bool) (*stringExp
 		e.pieces = []piece{{program: program}}
 	}
 	return e, nil
+}
+
+// credentialsOnly returns identifiers when all of them are credentials,
+// and nil otherwise.
+func credentialsOnly(identifiers []string) []string {
+	var creds []string
+	for _, id := range identifiers {
+		switch {
+		case slices.Contains(credentialNames(), id):
+			creds = append(creds, id)
+		case isFunction(id):
+			// the engine's pure functions keep the key a function of
+			// the credentials
+		default:
+			return nil
+		}
+	}
+	return creds
+}
+
+func isFunction(name string) bool {
+	for _, f := range Functions() {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // usesBody reports whether the expression reads the body, directly or

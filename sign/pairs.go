@@ -80,13 +80,13 @@ func JoinPairs(pairs []Pair, nameValueSep, pairSep string) string {
 // appendParam adds name=value to an encoded parameter string, first or
 // last.
 func appendParam(encoded, name, value string, first bool) string {
-	param := url.QueryEscape(name) + "=" + url.QueryEscape(value)
+	name, value = url.QueryEscape(name), url.QueryEscape(value)
 	switch {
 	case encoded == "":
-		return param
+		return name + "=" + value
 	case first:
-		return param + "&" + encoded
+		return name + "=" + value + "&" + encoded
 	default:
-		return encoded + "&" + param
+		return encoded + "&" + name + "=" + value
 	}
 }

@@ -188,7 +188,7 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 	if s.usesVM {
 		vm = newVM()
 	}
-	if query, err = s.addParams(s.preParams, vm, vars, base, relPath, query, bodyText); err != nil {
+	if query, err = s.addParams(s.preParams, vm, vars, base, relPath, query, bodyText, len(s.postParams) == 0); err != nil {
 		return nil, err
 	}
 
@@ -200,14 +200,12 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	key, err := s.key.eval(vm, vars)
-	if err != nil {
+	if vars.Signature, err = s.signature(vm, vars, canonical); err != nil {
 		return nil, err
 	}
-	vars.Signature = s.signature(key, canonical)
 
 	if len(s.postParams) > 0 {
-		if query, err = s.addParams(s.postParams, vm, vars, base, relPath, query, vars.Body); err != nil {
+		if query, err = s.addParams(s.postParams, vm, vars, base, relPath, query, vars.Body, true); err != nil {
 			return nil, err
 		}
 	}
@@ -242,7 +240,7 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 
 // addParams evaluates parameters, adds them to the query or body, and
 // updates the location variables; it returns the new query.
-func (s *Scheme) addParams(params []compiledParam, machine *vm.VM, vars *Vars, base baseURL, relPath, query, body string) (string, error) {
+func (s *Scheme) addParams(params []compiledParam, machine *vm.VM, vars *Vars, base baseURL, relPath, query, body string, final bool) (string, error) {
 	for _, p := range params {
 		value, err := p.value.eval(machine, vars)
 		if err != nil {
@@ -251,11 +249,14 @@ func (s *Scheme) addParams(params []compiledParam, machine *vm.VM, vars *Vars, b
 		query, body = p.place(vars.Method, query, body, value)
 	}
 	vars.Body = body
-	s.setLocation(vars, base, relPath, query)
+	s.setLocation(vars, base, relPath, query, final)
 	return query, nil
 }
 
-func (s *Scheme) setLocation(vars *Vars, base baseURL, relPath, query string) {
+// setLocation sets the variables that describe where the request goes.
+// Those no expression reads are computed only when final (the URL of the
+// result) needs them.
+func (s *Scheme) setLocation(vars *Vars, base baseURL, relPath, query string, final bool) {
 	vars.Query = query
 	vars.RelPath = relPath
 	vars.Path = relPath
@@ -265,11 +266,17 @@ func (s *Scheme) setLocation(vars *Vars, base baseURL, relPath, query string) {
 	vars.Host = base.host
 	vars.PathQuery, vars.RelPathQuery = vars.Path, relPath
 	if query != "" {
-		vars.PathQuery += "?" + query
-		vars.RelPathQuery += "?" + query
+		if final || s.uses["path_query"] || s.uses["url"] {
+			vars.PathQuery = vars.Path + "?" + query
+		}
+		if s.uses["rel_path_query"] {
+			vars.RelPathQuery = relPath + "?" + query
+		}
 	}
-	vars.URL = base.origin + vars.PathQuery
-	if s.usesParams {
+	if final || s.uses["url"] {
+		vars.URL = base.origin + vars.PathQuery
+	}
+	if s.uses["params"] {
 		vars.Params = ParsePairs(query)
 		if s.bodyFormat == BodyForm {
 			vars.Params = append(vars.Params, ParsePairs(vars.Body)...)
@@ -459,26 +466,54 @@ func newVM() *vm.VM { return &vm.VM{} }
 
 // macState is an HMAC keyed once and reused for the same key.
 type macState struct {
-	key string
-	mac hash.Hash
-	sum []byte
+	// inputs are the credential values the key was derived from, when
+	// the key depends on nothing else; key is the derived key.
+	inputs, key string
+	mac         hash.Hash
+	sum         []byte
 }
 
-// signature computes and encodes the HMAC of message under key, reusing a
-// keyed HMAC from the scheme's pool when the key is the same as last time
-// (the usual case: one secret, many requests).
-func (s *Scheme) signature(key string, message []byte) string {
+// signature computes and encodes the HMAC of message, reusing a keyed
+// HMAC from the scheme's pool when the key is the same as last time (the
+// usual case: one secret, many requests). A key derived from credentials
+// alone (a base64-decoded secret) is not derived again for the same
+// credentials.
+func (s *Scheme) signature(machine *vm.VM, vars *Vars, message []byte) (string, error) {
+	inputs, cacheable := s.keyInputs(vars)
 	st, _ := s.macs.Get().(*macState)
-	if st == nil || st.key != key {
-		st = &macState{key: key, mac: hmac.New(s.newHash, []byte(key))}
-	} else {
-		st.mac.Reset()
+	if st == nil || !cacheable || st.inputs != inputs {
+		key, err := s.key.eval(machine, vars)
+		if err != nil {
+			return "", err
+		}
+		if st == nil || st.key != key {
+			st = &macState{key: key, mac: hmac.New(s.newHash, []byte(key))}
+		}
+		st.inputs = inputs
 	}
+	st.mac.Reset()
 	st.mac.Write(message)
 	st.sum = st.mac.Sum(st.sum[:0])
 	encoded := s.encode(st.sum)
 	s.macs.Put(st)
-	return encoded
+	return encoded, nil
+}
+
+// keyInputs returns the credential values the key expression reads, as
+// one string, when it reads nothing but credentials.
+func (s *Scheme) keyInputs(vars *Vars) (string, bool) {
+	switch len(s.keyCredentials) {
+	case 0:
+		return "", false
+	case 1:
+		return *vars.credential(s.keyCredentials[0]), true
+	}
+	var b strings.Builder
+	for _, name := range s.keyCredentials {
+		b.WriteString(*vars.credential(name))
+		b.WriteByte(0)
+	}
+	return b.String(), true
 }
 
 // encodeHex is hex.EncodeToString with one allocation instead of two for

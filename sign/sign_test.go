@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -212,3 +213,21 @@ func TestCompileErrorsNameTheField(t *testing.T) {
 func sha256Sum(s string) [32]byte { return sha256.Sum256([]byte(s)) }
 
 var sha256New = sha256.New
+
+// The key derived from credentials is cached per credentials: a second
+// secret must not reuse the first one's key.
+func TestDerivedKeyFollowsTheCredentials(t *testing.T) {
+	s := mustCompile(t, sign.Spec{Credentials: []string{"api_secret"}, Hash: "sha256", Key: "b64decode(api_secret)", Message: "body", Encoding: "hex"})
+	for i, secret := range []string{"a2V5MQ==", "a2V5Mg==", "a2V5MQ==", "a2V5Mg=="} {
+		res, err := s.Sign(sign.Request{Method: "POST", BaseURL: "https://x.test", Target: "/", Body: []byte("m"), Credentials: map[string]string{"api_secret": secret}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, _ := base64.StdEncoding.DecodeString(secret)
+		m := hmac.New(sha256New, key)
+		m.Write([]byte("m"))
+		if want := hex.EncodeToString(m.Sum(nil)); res.Signature != want {
+			t.Errorf("request %d: signature %s, want %s", i, res.Signature, want)
+		}
+	}
+}
