@@ -83,7 +83,7 @@ func TestDefinitionErrorsNameFileLineAndField(t *testing.T) {
 		{"unknown field", `[headers]`, "colour = 1\n[headers]", "demo.toml:13: signature.colour: unknown field"},
 		{"undeclared credential", `X-Sign = 'signature'`, `X-Sign = 'signature + token'`, "demo.toml:15: headers.X-Sign: uses token, which is not in the definition's credentials list"},
 		{"signature in the message", `message = 'timestamp + method + path_query + body'`, `message = 'signature'`, "demo.toml:10: signature.message: uses signature"},
-		{"undeclared setting", `X-Key = 'api_key'`, `X-Key = 'settings.window'`, "demo.toml:14: headers.X-Key: uses settings.window"},
+		{"undeclared setting", `X-Key = 'api_key'`, `X-Key = 'settings.window'`, "demo.toml:14: headers.X-Key: invalid expression \"settings.window\": column 1: uses settings.window, which the definition does not declare"},
 		{"bad header name", `X-Key = 'api_key'`, `"X Key" = 'api_key'`, `demo.toml:14: headers.X Key: "X Key" is not a valid header name`},
 		{"TOML syntax", `[headers]`, `[headers`, "demo.toml:13"},
 		{"wrong type", `base_url = "https://api.example.com"`, `base_url = 3`, "demo.toml:2"},

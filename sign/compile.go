@@ -2,16 +2,13 @@ package sign
 
 import (
 	"fmt"
-	"reflect"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
-
-	"github.com/expr-lang/expr"
-	"github.com/expr-lang/expr/ast"
-	"github.com/expr-lang/expr/parser"
-	"github.com/expr-lang/expr/vm"
 )
 
 // FieldError is a problem with one field of a Spec. Field names the field
@@ -41,8 +38,6 @@ type Scheme struct {
 	headers         []compiledHeader
 	preParams       []compiledParam
 	postParams      []compiledParam
-	// usesVM says whether any expression needs the expr virtual machine.
-	usesVM bool
 	// uses holds every variable some expression reads; signing skips
 	// computing the others (decoded parameters, URL forms).
 	uses map[string]bool
@@ -176,7 +171,7 @@ func Compile(spec Spec) (*Scheme, error) {
 			s.preParams = append(s.preParams, cp)
 		}
 	}
-	s.usesVM, s.uses = c.usesVM, c.uses
+	s.uses = c.uses
 	return s, nil
 }
 
@@ -197,8 +192,7 @@ func validHeaderName(name string) bool {
 }
 
 // stringExpr is a compiled string expression: the pieces of a top-level
-// chain of `+`, each a literal, a plain variable, or a program for the
-// expr virtual machine.
+// chain of +, each a literal, a plain variable, or a compiled closure.
 type stringExpr struct {
 	source        string
 	pieces        []piece
@@ -209,55 +203,33 @@ type stringExpr struct {
 type piece struct {
 	literal  string
 	variable func(*Vars) string
-	// call is one of the engine's own string functions, evaluated
-	// natively on args.
-	call    func(args []string) (string, error)
-	args    []*stringExpr
-	program *vm.Program
+	closure  func(*Vars) (string, error)
 }
 
 type compiler struct {
 	settings    map[string]string
 	credentials []string
-	usesVM      bool
 	uses        map[string]bool
-	exprOptions []expr.Option
-}
-
-func (c *compiler) options() []expr.Option {
-	if c.exprOptions == nil {
-		c.exprOptions = append([]expr.Option{expr.Env(Vars{}), expr.AsKind(reflect.String)}, exprFunctions()...)
-	}
-	return c.exprOptions
+	functions   map[string]function
 }
 
 func (c *compiler) compile(field, src string, signatureAllowed bool) (*stringExpr, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, fieldErr(field, "is empty: it needs an expression")
 	}
-	tree, err := parser.Parse(src)
+	invalid := func(err error) error {
+		return &FieldError{Field: field, Err: fmt.Errorf("invalid expression %q: %v", src, oneLine(err))}
+	}
+	tree, err := parser.ParseExpr(src)
 	if err != nil {
-		return nil, &FieldError{Field: field, Err: fmt.Errorf("invalid expression %q: %v", src, oneLine(err))}
+		return nil, invalid(err)
 	}
-	// Type-check the whole expression once, so errors name the field and
-	// quote the source as written. A chain of string variables and
-	// literals is a string by construction: skipping expr's compiler for
-	// it keeps start-up fast (most headers and many messages are such
-	// chains).
-	if !plainConcat(tree.Node) {
-		if _, err := expr.Compile(src, c.options()...); err != nil {
-			return nil, &FieldError{Field: field, Err: fmt.Errorf("invalid expression %q: %v", src, oneLine(err))}
-		}
-	}
-	e := &stringExpr{source: src}
-	ast.Walk(&tree.Node, &identifierCollector{seen: &e.identifiers})
+	e := &stringExpr{source: src, identifiers: variablesOf(tree)}
 	if c.uses == nil {
 		c.uses = map[string]bool{}
 	}
 	for _, id := range e.identifiers {
 		c.uses[id] = true
-	}
-	for _, id := range e.identifiers {
 		switch {
 		case id == "signature":
 			if !signatureAllowed {
@@ -268,57 +240,33 @@ func (c *compiler) compile(field, src string, signatureAllowed bool) (*stringExp
 			return nil, fieldErr(field, "uses %s, which is not in the definition's credentials list", id)
 		}
 	}
-	if err := c.checkSettings(field, tree.Node); err != nil {
-		return nil, err
+	if c.functions == nil {
+		c.functions = functionTable()
 	}
-	// Split the + chain into pieces evaluated without the virtual machine
-	// when every operand allows it; otherwise run the source as written,
-	// as one program (re-printing a sub-expression from its syntax tree
-	// can lose the parentheses it needs).
-	for _, operand := range concatOperands(tree.Node) {
-		p, ok := c.piece(operand)
-		if !ok {
-			e.pieces = nil
-			break
+	// Each operand of a top-level + chain becomes a piece: literals and
+	// plain variables are copied straight into the result; anything else
+	// is a type-checked closure.
+	for _, operand := range concatOperands(tree) {
+		p, err := c.piece(operand)
+		if err != nil {
+			return nil, invalid(err)
 		}
 		e.pieces = append(e.pieces, p)
-	}
-	if e.pieces == nil {
-		program, err := expr.Compile(src, c.options()...)
-		if err != nil {
-			return nil, &FieldError{Field: field, Err: fmt.Errorf("invalid expression %q: %v", src, oneLine(err))}
-		}
-		c.usesVM = true
-		e.pieces = []piece{{program: program}}
 	}
 	return e, nil
 }
 
-// credentialsOnly returns identifiers when all of them are credentials,
-// and nil otherwise.
+// credentialsOnly returns the credentials among identifiers when nothing
+// else is read, and nil otherwise.
 func credentialsOnly(identifiers []string) []string {
 	var creds []string
 	for _, id := range identifiers {
-		switch {
-		case slices.Contains(credentialNames(), id):
-			creds = append(creds, id)
-		case isFunction(id):
-			// the engine's pure functions keep the key a function of
-			// the credentials
-		default:
+		if !slices.Contains(credentialNames(), id) {
 			return nil
 		}
+		creds = append(creds, id)
 	}
 	return creds
-}
-
-func isFunction(name string) bool {
-	for _, f := range Functions() {
-		if f.Name == name {
-			return true
-		}
-	}
-	return false
 }
 
 // usesBody reports whether the expression reads the body, directly or
@@ -327,112 +275,74 @@ func (e *stringExpr) usesBody() bool {
 	return slices.Contains(e.identifiers, "body") || slices.Contains(e.identifiers, "params")
 }
 
-// plainConcat reports whether n is string literals and plain string
-// variables joined by +.
-func plainConcat(n ast.Node) bool {
-	for _, operand := range concatOperands(n) {
-		switch o := operand.(type) {
-		case *ast.StringNode:
-		case *ast.IdentifierNode:
-			if _, ok := stringVarGetter(o.Value); !ok {
-				return false
-			}
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// checkSettings rejects settings.NAME for names the definition does not
-// declare, which would otherwise silently evaluate to "".
-func (c *compiler) checkSettings(field string, root ast.Node) error {
-	var missing string
-	ast.Walk(&root, visitorFunc(func(n *ast.Node) {
-		m, ok := (*n).(*ast.MemberNode)
+// piece compiles one operand of a + chain.
+func (c *compiler) piece(n ast.Expr) (piece, error) {
+	for {
+		paren, ok := n.(*ast.ParenExpr)
 		if !ok {
-			return
+			break
 		}
-		if id, ok := m.Node.(*ast.IdentifierNode); !ok || id.Value != "settings" {
-			return
-		}
-		if name, ok := m.Property.(*ast.StringNode); ok {
-			if _, declared := c.settings[name.Value]; !declared && missing == "" {
-				missing = name.Value
-			}
-		}
-	}))
-	if missing != "" {
-		return fieldErr(field, "uses settings.%s, which the definition does not declare under [settings]", missing)
+		n = paren.X
 	}
-	return nil
-}
-
-// piece compiles one operand of a + chain to run without the virtual
-// machine: a literal, a plain variable, or a native call; false otherwise.
-func (c *compiler) piece(n ast.Node) (piece, bool) {
+	x, err := c.expect(n, typeString)
+	if err != nil {
+		return piece{}, err
+	}
 	switch n := n.(type) {
-	case *ast.StringNode:
-		return piece{literal: n.Value}, true
-	case *ast.IdentifierNode:
-		if get, ok := stringVarGetter(n.Value); ok {
-			return piece{variable: get}, true
+	case *ast.BasicLit:
+		s, _ := x.str(nil)
+		return piece{literal: s}, nil
+	case *ast.Ident:
+		if get, ok := stringVarGetter(n.Name); ok {
+			return piece{variable: get}, nil
 		}
-	case *ast.CallNode:
-		return c.nativeCall(n)
 	}
-	return piece{}, false
+	return piece{closure: x.str}, nil
 }
 
-// nativeCall compiles a call of one of the engine's string functions whose
-// arguments are themselves literals, variables, native calls or `+` chains
-// of them, so that it runs without the virtual machine. The expression is
-// already type-checked: every argument is a string.
-func (c *compiler) nativeCall(n *ast.CallNode) (piece, bool) {
-	callee, ok := n.Callee.(*ast.IdentifierNode)
-	if !ok {
-		return piece{}, false
+// concatOperands flattens a top-level chain of + into its operands.
+func concatOperands(n ast.Expr) []ast.Expr {
+	switch b := n.(type) {
+	case *ast.BinaryExpr:
+		if b.Op == token.ADD {
+			return append(concatOperands(b.X), concatOperands(b.Y)...)
+		}
+	case *ast.ParenExpr:
+		return concatOperands(b.X)
 	}
-	fn, ok := nativeFunction(callee.Value, len(n.Arguments))
-	if !ok {
-		return piece{}, false
-	}
-	p := piece{call: fn}
-	for _, arg := range n.Arguments {
-		e := &stringExpr{source: arg.String()}
-		for _, operand := range concatOperands(arg) {
-			sub, ok := c.piece(operand)
-			if !ok {
-				return piece{}, false
+	return []ast.Expr{n}
+}
+
+// variablesOf lists the variables an expression reads, in order of first
+// use: identifiers that are not function names, selector names, true or
+// false.
+func variablesOf(n ast.Expr) []string {
+	var seen []string
+	ast.Inspect(n, func(node ast.Node) bool {
+		switch node := node.(type) {
+		case *ast.CallExpr:
+			for _, a := range node.Args {
+				for _, v := range variablesOf(a) {
+					if !slices.Contains(seen, v) {
+						seen = append(seen, v)
+					}
+				}
 			}
-			e.pieces = append(e.pieces, sub)
+			return false // the function's name is not a variable
+		case *ast.SelectorExpr:
+			if id, ok := node.X.(*ast.Ident); ok && !slices.Contains(seen, id.Name) {
+				seen = append(seen, id.Name)
+			}
+			return false
+		case *ast.Ident:
+			if node.Name != "true" && node.Name != "false" && !slices.Contains(seen, node.Name) {
+				seen = append(seen, node.Name)
+			}
 		}
-		p.args = append(p.args, e)
-	}
-	return p, true
+		return true
+	})
+	return seen
 }
-
-// concatOperands flattens a top-level chain of string `+` into its
-// operands. The whole expression is already known to be a string, so every
-// operand of a top-level `+` is a string too.
-func concatOperands(n ast.Node) []ast.Node {
-	if b, ok := n.(*ast.BinaryNode); ok && b.Operator == "+" {
-		return append(concatOperands(b.Left), concatOperands(b.Right)...)
-	}
-	return []ast.Node{n}
-}
-
-type identifierCollector struct{ seen *[]string }
-
-func (v *identifierCollector) Visit(n *ast.Node) {
-	if id, ok := (*n).(*ast.IdentifierNode); ok && !slices.Contains(*v.seen, id.Value) {
-		*v.seen = append(*v.seen, id.Value)
-	}
-}
-
-type visitorFunc func(*ast.Node)
-
-func (f visitorFunc) Visit(n *ast.Node) { f(n) }
 
 func oneLine(err error) string {
 	msg, _, _ := strings.Cut(err.Error(), "\n")

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 	"unsafe"
-
-	"github.com/expr-lang/expr/vm"
 )
 
 type hashFunc = func() hash.Hash
@@ -184,11 +182,7 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 		// not change when the caller reuses the body's bytes.
 		bodyText = string(body)
 	}
-	var vm *vm.VM
-	if s.usesVM {
-		vm = newVM()
-	}
-	if query, err = s.addParams(s.preParams, vm, vars, base, relPath, query, bodyText, len(s.postParams) == 0); err != nil {
+	if query, err = s.addParams(s.preParams, vars, base, relPath, query, bodyText, len(s.postParams) == 0); err != nil {
 		return nil, err
 	}
 
@@ -196,16 +190,16 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 	if m, ok := s.messageByMethod[vars.Method]; ok {
 		message = m
 	}
-	canonical, err := message.evalBytes(vm, vars)
+	canonical, err := message.evalBytes(vars)
 	if err != nil {
 		return nil, err
 	}
-	if vars.Signature, err = s.signature(vm, vars, canonical); err != nil {
+	if vars.Signature, err = s.signature(vars, canonical); err != nil {
 		return nil, err
 	}
 
 	if len(s.postParams) > 0 {
-		if query, err = s.addParams(s.postParams, vm, vars, base, relPath, query, vars.Body, true); err != nil {
+		if query, err = s.addParams(s.postParams, vars, base, relPath, query, vars.Body, true); err != nil {
 			return nil, err
 		}
 	}
@@ -229,7 +223,7 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 		res.ContentType = s.bodyFormat.ContentType()
 	}
 	for _, h := range s.headers {
-		value, err := h.value.eval(vm, vars)
+		value, err := h.value.eval(vars)
 		if err != nil {
 			return nil, err
 		}
@@ -240,9 +234,9 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 
 // addParams evaluates parameters, adds them to the query or body, and
 // updates the location variables; it returns the new query.
-func (s *Scheme) addParams(params []compiledParam, machine *vm.VM, vars *Vars, base baseURL, relPath, query, body string, final bool) (string, error) {
+func (s *Scheme) addParams(params []compiledParam, vars *Vars, base baseURL, relPath, query, body string, final bool) (string, error) {
 	for _, p := range params {
-		value, err := p.value.eval(machine, vars)
+		value, err := p.value.eval(vars)
 		if err != nil {
 			return "", err
 		}
@@ -394,17 +388,17 @@ func fieldText(v any) string {
 	}
 }
 
-func (e *stringExpr) eval(machine *vm.VM, vars *Vars) (string, error) {
+func (e *stringExpr) eval(vars *Vars) (string, error) {
 	if len(e.pieces) == 1 {
-		return e.pieces[0].eval(machine, vars)
+		return e.pieces[0].eval(vars)
 	}
-	b, err := e.evalBytes(machine, vars)
+	b, err := e.evalBytes(vars)
 	return string(b), err
 }
 
 // evalBytes builds the expression's value in one buffer, sized up front
 // for the plain pieces so that a large body is copied once.
-func (e *stringExpr) evalBytes(machine *vm.VM, vars *Vars) ([]byte, error) {
+func (e *stringExpr) evalBytes(vars *Vars) ([]byte, error) {
 	size := 0
 	for _, p := range e.pieces {
 		if p.variable != nil {
@@ -415,7 +409,7 @@ func (e *stringExpr) evalBytes(machine *vm.VM, vars *Vars) ([]byte, error) {
 	}
 	out := make([]byte, 0, size)
 	for _, p := range e.pieces {
-		v, err := p.eval(machine, vars)
+		v, err := p.eval(vars)
 		if err != nil {
 			return nil, err
 		}
@@ -424,31 +418,12 @@ func (e *stringExpr) evalBytes(machine *vm.VM, vars *Vars) ([]byte, error) {
 	return out, nil
 }
 
-func (p piece) eval(machine *vm.VM, vars *Vars) (string, error) {
+func (p piece) eval(vars *Vars) (string, error) {
 	switch {
-	case p.program != nil:
-		out, err := machine.Run(p.program, vars)
-		if err != nil {
-			return "", fmt.Errorf("evaluating %s: %v", p.program.Source().String(), oneLine(err))
-		}
-		text, ok := out.(string)
-		if !ok {
-			return "", fmt.Errorf("evaluating %s: the result is %T, not a string", p.program.Source().String(), out)
-		}
-		return text, nil
 	case p.variable != nil:
 		return p.variable(vars), nil
-	case p.call != nil:
-		var argBuf [3]string
-		args := argBuf[:0]
-		for _, a := range p.args {
-			v, err := a.eval(machine, vars)
-			if err != nil {
-				return "", err
-			}
-			args = append(args, v)
-		}
-		return p.call(args)
+	case p.closure != nil:
+		return p.closure(vars)
 	}
 	return p.literal, nil
 }
@@ -461,8 +436,6 @@ func bytesAsString(b []byte) string {
 	}
 	return unsafe.String(&b[0], len(b))
 }
-
-func newVM() *vm.VM { return &vm.VM{} }
 
 // macState is an HMAC keyed once and reused for the same key.
 type macState struct {
@@ -478,11 +451,11 @@ type macState struct {
 // usual case: one secret, many requests). A key derived from credentials
 // alone (a base64-decoded secret) is not derived again for the same
 // credentials.
-func (s *Scheme) signature(machine *vm.VM, vars *Vars, message []byte) (string, error) {
+func (s *Scheme) signature(vars *Vars, message []byte) (string, error) {
 	inputs, cacheable := s.keyInputs(vars)
 	st, _ := s.macs.Get().(*macState)
 	if st == nil || !cacheable || st.inputs != inputs {
-		key, err := s.key.eval(machine, vars)
+		key, err := s.key.eval(vars)
 		if err != nil {
 			return "", err
 		}

@@ -7,16 +7,13 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"hash"
 	"strings"
-
-	"github.com/expr-lang/expr"
 )
 
-// Vars are the variables a scheme's expressions can use. The expr name of
-// each field is its tag.
+// Vars are the variables a scheme's expressions can use. The name of each
+// field in expressions is its tag.
 type Vars struct {
 	// Method is the HTTP method, upper case.
 	Method string `expr:"method"`
@@ -111,9 +108,8 @@ type Function struct {
 	Doc       string
 }
 
-// Functions lists the functions available to expressions, beside expr's
-// own builtins (upper, lower, trimPrefix, replace, split, join, ...).
-// Hashes return raw bytes; wrap them in hex() or base64() for text.
+// Functions lists the functions expressions can call. Hashes return raw
+// bytes; wrap them in hex() or base64() for text.
 func Functions() []Function {
 	return []Function{
 		{"hex", "hex(s) string", "lower-case hex of the bytes of s"},
@@ -125,8 +121,14 @@ func Functions() []Function {
 		{"sha384", "sha384(s) string", "SHA-384 digest, raw bytes"},
 		{"sha512", "sha512(s) string", "SHA-512 digest, raw bytes"},
 		{"hmac", "hmac(hash, key, message) string", "HMAC with hash sha1|sha256|sha384|sha512, raw bytes"},
-		{"pairs", "pairs(s) []Pair", "decodes a query string or form body into name/value pairs"},
-		{"sort_pairs", "sort_pairs(p) []Pair", "pairs sorted by name (stable)"},
+		{"upper", "upper(s) string", "upper case"},
+		{"lower", "lower(s) string", "lower case"},
+		{"trim_prefix", "trim_prefix(s, prefix) string", "s without prefix, when it starts with it"},
+		{"replace", "replace(s, old, new) string", "every old in s replaced by new"},
+		{"or", "or(a, b) string", "a when it is not empty, else b"},
+		{"ifelse", "ifelse(cond, a, b) string", "a when cond is true, else b (both are evaluated)"},
+		{"pairs", "pairs(s) pairs", "decodes a query string or form body into name/value pairs"},
+		{"sort_pairs", "sort_pairs(p) pairs", "pairs sorted by name (stable)"},
 		{"join_pairs", "join_pairs(p, nameValueSep, pairSep) string", "pairs written undecoded, e.g. join_pairs(p, \"=\", \"&\")"},
 		{"encode_pairs", "encode_pairs(p) string", "pairs written form-urlencoded"},
 		{"json_object", "json_object(p) string", "pairs as a compact JSON object of strings, in order, as JSON.stringify writes it"},
@@ -229,30 +231,6 @@ func decodeBase64(s string) (string, error) {
 	return string(d), nil
 }
 
-// nativeFunction returns the Go implementation of one of the engine's
-// string functions, for calls compiled without the virtual machine; false
-// for other names or a wrong argument count (left to expr to report).
-func nativeFunction(name string, arity int) (func([]string) (string, error), bool) {
-	one := func(fn func(string) string) (func([]string) (string, error), bool) {
-		return func(a []string) (string, error) { return fn(a[0]), nil }, arity == 1
-	}
-	switch name {
-	case "sha1", "sha256", "sha384", "sha512":
-		return one(func(s string) string { return digest(name, s) })
-	case "hex":
-		return one(func(s string) string { return hex.EncodeToString([]byte(s)) })
-	case "base64":
-		return one(func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) })
-	case "base64url":
-		return one(func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) })
-	case "b64decode":
-		return func(a []string) (string, error) { return decodeBase64(a[0]) }, arity == 1
-	case "hmac":
-		return func(a []string) (string, error) { return hmacString(a[0], a[1], a[2]) }, arity == 3
-	}
-	return nil, false
-}
-
 func hmacString(hashName, key, message string) (string, error) {
 	newHash, ok := hashByName(hashName)
 	if !ok {
@@ -261,36 +239,4 @@ func hmacString(hashName, key, message string) (string, error) {
 	m := hmac.New(newHash, []byte(key))
 	m.Write([]byte(message))
 	return string(m.Sum(nil)), nil
-}
-
-func exprFunctions() []expr.Option {
-	str := func(fn func(string) string) func(...any) (any, error) {
-		return func(args ...any) (any, error) { return fn(args[0].(string)), nil }
-	}
-	pairsArg := func(fn func([]Pair) any) func(...any) (any, error) {
-		return func(args ...any) (any, error) { return fn(args[0].([]Pair)), nil }
-	}
-	var opts []expr.Option
-	for _, name := range []string{"sha1", "sha256", "sha384", "sha512"} {
-		opts = append(opts, expr.Function(name, str(func(s string) string { return digest(name, s) }), new(func(string) string)))
-	}
-	opts = append(opts,
-		expr.Function("hex", str(func(s string) string { return hex.EncodeToString([]byte(s)) }), new(func(string) string)),
-		expr.Function("base64", str(func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }), new(func(string) string)),
-		expr.Function("base64url", str(func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }), new(func(string) string)),
-		expr.Function("b64decode", func(args ...any) (any, error) { return decodeBase64(args[0].(string)) }, new(func(string) string)),
-		expr.Function("hmac", func(args ...any) (any, error) {
-			return hmacString(args[0].(string), args[1].(string), args[2].(string))
-		}, new(func(string, string, string) string)),
-		expr.Function("pairs", func(args ...any) (any, error) { return ParsePairs(args[0].(string)), nil }, new(func(string) []Pair)),
-		expr.Function("sort_pairs", pairsArg(func(p []Pair) any { return SortPairs(p) }), new(func([]Pair) []Pair)),
-		expr.Function("encode_pairs", pairsArg(func(p []Pair) any { return EncodePairs(p) }), new(func([]Pair) string)),
-		expr.Function("json_object", pairsArg(func(p []Pair) any { return JSONObject(p) }), new(func([]Pair) string)),
-		expr.Function("join_pairs", func(args ...any) (any, error) {
-			return JoinPairs(args[0].([]Pair), args[1].(string), args[2].(string)), nil
-		}, new(func([]Pair, string, string) string)),
-		// Expressions must not read the clock: time is an input.
-		expr.DisableBuiltin("now"),
-	)
-	return opts
 }
