@@ -7,10 +7,10 @@
 // from a definition file; [Compile] checks it once and turns its
 // expressions into a [Scheme] that signs many requests quickly.
 //
-// Expressions in a Spec are written in the expr language
-// (github.com/expr-lang/expr) over the variables described in [Vars] and
-// the functions listed in [Functions]. A message expression that is a
-// chain of `+` is split at compile time so that plain variables and
-// literals are copied straight into the message with no interpreter
-// work, and only the other pieces run in the expr virtual machine.
+// Expressions in a Spec are Go expressions over the variables described
+// in [Vars] and the functions listed in [Functions], parsed by the
+// standard library's go/parser and compiled, with their types checked,
+// into closures (see lang.go for the subset). A message that is a chain of
+// + is split at compile time so that plain variables and literals are
+// copied straight into the message.
 package sign
