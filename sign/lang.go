@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"hash"
+	"io"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Expressions are Go expressions, parsed by the standard library's
@@ -293,6 +296,11 @@ func (c *compiler) compileCall(n *ast.CallExpr) (compiled, error) {
 	if len(n.Args) != len(fn.args) || n.Ellipsis.IsValid() {
 		return compiled{}, errAt(n, "%s takes %d arguments, not %d", name.Name, len(fn.args), len(n.Args))
 	}
+	if newHash, ok := hashByName(name.Name); ok && len(n.Args) == 1 {
+		if operands := concatOperands(n.Args[0]); len(operands) > 1 {
+			return c.streamedDigest(newHash, operands)
+		}
+	}
 	args := make([]compiled, len(n.Args))
 	for i, a := range n.Args {
 		var err error
@@ -346,6 +354,34 @@ func (c *compiler) compileCall(n *ast.CallExpr) (compiled, error) {
 		}
 	}
 	return out, nil
+}
+
+// streamedDigest compiles a digest of a + chain that writes each operand
+// into the hash in turn, so the operands (a body, say) are never copied
+// into one string first. Hashers are pooled.
+func (c *compiler) streamedDigest(newHash func() hash.Hash, operands []ast.Expr) (compiled, error) {
+	parts := make([]compiled, len(operands))
+	for i, o := range operands {
+		var err error
+		if parts[i], err = c.expect(o, typeString); err != nil {
+			return compiled{}, err
+		}
+	}
+	pool := &sync.Pool{New: func() any { return newHash() }}
+	return compiled{typ: typeString, str: func(v *Vars) (string, error) {
+		h := pool.Get().(hash.Hash)
+		defer pool.Put(h)
+		h.Reset()
+		for _, p := range parts {
+			s, err := p.str(v)
+			if err != nil {
+				return "", err
+			}
+			io.WriteString(h, s)
+		}
+		var sum [64]byte
+		return string(h.Sum(sum[:0])), nil
+	}}, nil
 }
 
 // expect compiles n and checks its type.
