@@ -187,11 +187,7 @@ func (c *compiler) compileIdent(n *ast.Ident) (compiled, error) {
 func (c *compiler) compileBinary(n *ast.BinaryExpr) (compiled, error) {
 	switch n.Op {
 	case token.ADD:
-		x, err := c.expect(n.X, typeString)
-		if err != nil {
-			return compiled{}, err
-		}
-		y, err := c.expect(n.Y, typeString)
+		x, y, err := c.operands(n, typeString)
 		if err != nil {
 			return compiled{}, err
 		}
@@ -204,11 +200,7 @@ func (c *compiler) compileBinary(n *ast.BinaryExpr) (compiled, error) {
 			return a + b, err
 		}}, nil
 	case token.EQL, token.NEQ:
-		x, err := c.expect(n.X, typeString)
-		if err != nil {
-			return compiled{}, err
-		}
-		y, err := c.expect(n.Y, typeString)
+		x, y, err := c.operands(n, typeString)
 		if err != nil {
 			return compiled{}, err
 		}
@@ -222,11 +214,7 @@ func (c *compiler) compileBinary(n *ast.BinaryExpr) (compiled, error) {
 			return (a == b) == equal, err
 		}}, nil
 	case token.LAND, token.LOR:
-		x, err := c.expect(n.X, typeBool)
-		if err != nil {
-			return compiled{}, err
-		}
-		y, err := c.expect(n.Y, typeBool)
+		x, y, err := c.operands(n, typeBool)
 		if err != nil {
 			return compiled{}, err
 		}
@@ -240,6 +228,16 @@ func (c *compiler) compileBinary(n *ast.BinaryExpr) (compiled, error) {
 		}}, nil
 	}
 	return compiled{}, errAt(n, "operator %s is not supported (use +, ==, !=, &&, ||, !)", n.Op)
+}
+
+// operands compiles both sides of a binary expression, each of type want.
+func (c *compiler) operands(n *ast.BinaryExpr, want valueType) (compiled, compiled, error) {
+	x, err := c.expect(n.X, want)
+	if err != nil {
+		return compiled{}, compiled{}, err
+	}
+	y, err := c.expect(n.Y, want)
+	return x, y, err
 }
 
 func (c *compiler) compileSlice(n *ast.SliceExpr) (compiled, error) {
