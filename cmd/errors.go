@@ -3,14 +3,30 @@ package cmd
 import (
 	"errors"
 	"fmt"
+
+	"github.com/hmacctl/hmacctl/send"
 )
 
 // Exit codes, decided here and only here.
 const (
-	exitOK       = 0
-	exitError    = 1
-	exitBadInput = 2
+	exitOK         = 0
+	exitError      = 1
+	exitBadInput   = 2
+	exitNoResponse = 3
+	exitHTTP4xx    = 4
+	exitHTTP5xx    = 5
 )
+
+// StatusError is an HTTP response with a 4xx or 5xx status; its body has
+// already been printed.
+type StatusError struct {
+	Code   int
+	Status string
+}
+
+func (e *StatusError) Error() string {
+	return "the server answered " + e.Status + "; the response is on stdout (--no-fail exits 0 anyway)"
+}
 
 // UsageError is bad input: a wrong flag, argument, vendor or value. It
 // exits 2.
@@ -33,8 +49,17 @@ func exitCode(err error) int {
 		return exitOK
 	}
 	var usage *UsageError
-	if errors.As(err, &usage) {
+	var status *StatusError
+	var noResponse *send.NoResponseError
+	switch {
+	case errors.As(err, &usage):
 		return exitBadInput
+	case errors.As(err, &noResponse):
+		return exitNoResponse
+	case errors.As(err, &status) && status.Code >= 500:
+		return exitHTTP5xx
+	case errors.As(err, &status):
+		return exitHTTP4xx
 	}
 	return exitError
 }

@@ -127,9 +127,14 @@ func secretValues(creds map[string]string) []string {
 	return out
 }
 
+// maskSecrets hides credential values in s: a value equal to one, or
+// containing one of four characters or more (shorter ones would mask
+// unrelated text).
 func maskSecrets(s string, secrets []string, p palette) string {
 	for _, secret := range secrets {
-		s = strings.ReplaceAll(s, secret, p.masked("****"))
+		if s == secret || len(secret) >= 4 {
+			s = strings.ReplaceAll(s, secret, p.masked("****"))
+		}
 	}
 	return s
 }

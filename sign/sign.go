@@ -515,3 +515,12 @@ func encodingByName(name string) (func([]byte) string, func(string) ([]byte, err
 	}
 	return nil, nil, false
 }
+
+// HeaderNames lists the headers the scheme sets, in order.
+func (s *Scheme) HeaderNames() []string {
+	names := make([]string, len(s.headers))
+	for i, h := range s.headers {
+		names[i] = h.name
+	}
+	return names
+}

@@ -1,0 +1,254 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/hmacctl/hmacctl/send"
+	"github.com/hmacctl/hmacctl/sign"
+	"github.com/spf13/cobra"
+)
+
+// RequestOptions are the inputs of `hmacctl request`.
+type RequestOptions struct {
+	IO       *IOStreams
+	Factory  *Factory
+	Profile  string
+	Method   string
+	Path     string
+	Request  requestFlags
+	Headers  []string
+	Include  bool
+	Verbose  bool
+	JQ       string
+	DryRun   bool
+	NoFail   bool
+	Timeout  time.Duration
+	Retries  int
+	RetryAll bool
+	SyncTime bool
+	CACert   string
+	Insecure bool
+}
+
+// NewCmdRequest builds `hmacctl request`. runF, when not nil, replaces the
+// run step so tests can check flag parsing alone.
+func NewCmdRequest(f *Factory, runF func(*RequestOptions) error) *cobra.Command {
+	opts := &RequestOptions{IO: f.IO, Factory: f}
+	c := &cobra.Command{
+		Use:   "request PROFILE METHOD PATH",
+		Short: "Sign a request, send it, and print the response",
+		Long: `Sign a request with a vendor's scheme, send it, and print the response body.
+
+What is sent is exactly what was signed: the same body bytes, and the path
+and query exactly as typed. Every retry and every redirect followed is signed
+afresh, with a new timestamp.
+
+Exit codes: 0 for 1xx-3xx; 4 for 4xx and 5 for 5xx, with the body printed;
+3 when no response came (refused, DNS, timeout, TLS, reset); 2 for bad input.`,
+		Example: `  hmacctl request woox GET /v3/algo/orders
+  hmacctl request woox POST /v3/algo/order -f symbol=PERP_BTC_USDT -f side=BUY -F quantity=1
+  hmacctl request binance GET /api/v3/account --jq '.balances[] | select(.free != "0.00000000")'`,
+		Args: exactArgs(3, "PROFILE METHOD PATH"),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Profile, opts.Method, opts.Path = args[0], args[1], args[2]
+			if opts.Retries < 0 {
+				return usageErrorf("--retry must be 0 or more, not %d", opts.Retries)
+			}
+			if opts.Timeout < 0 {
+				return usageErrorf("--timeout must be positive, not %s", opts.Timeout)
+			}
+			if opts.DryRun && (opts.JQ != "" || opts.Include) {
+				return usageErrorf("--dry-run sends nothing, so --jq and --include have nothing to read")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return requestRun(opts, c)
+		},
+	}
+	fl := c.Flags()
+	opts.Request.register(c)
+	fl.StringArrayVarP(&opts.Headers, "header", "H", nil, "add a header 'Name: value' (repeatable)")
+	fl.BoolVarP(&opts.Include, "include", "i", false, "print the status line and response headers before the body")
+	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "print the canonical string and the request as sent on stderr")
+	fl.StringVar(&opts.JQ, "jq", "", "filter a JSON response with a jq expression")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "sign and print the request without sending it")
+	fl.BoolVar(&opts.NoFail, "no-fail", false, "exit 0 whatever the HTTP status")
+	fl.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "limit for each attempt: connect, TLS and the whole response")
+	fl.IntVar(&opts.Retries, "retry", 0, "retry up to N times on network errors, 429 and 5xx (idempotent methods only)")
+	fl.BoolVar(&opts.RetryAll, "retry-all", false, "with --retry, retry POST and PATCH too")
+	fl.BoolVar(&opts.SyncTime, "sync-time", false, "read the server's Date header first and sign with its clock")
+	fl.StringVar(&opts.CACert, "cacert", "", "trust the PEM certificates in FILE too")
+	fl.BoolVar(&opts.Insecure, "insecure", false, "skip TLS certificate verification (prints a warning)")
+	return c
+}
+
+func requestRun(opts *RequestOptions, c *cobra.Command) error {
+	prepared, err := opts.Request.prepare(opts.Factory, c, opts.Profile, opts.Method, opts.Path)
+	if err != nil {
+		return err
+	}
+	extra, err := parseHeaders(opts.Headers, prepared)
+	if err != nil {
+		return err
+	}
+	if opts.DryRun {
+		res, err := prepared.Scheme.Sign(prepared.Request)
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		return writeReadable(opts.IO, res, prepared)
+	}
+	if opts.Insecure {
+		fmt.Fprintln(opts.IO.ErrOut, "hmacctl: warning: --insecure: the server's TLS certificate is not checked")
+	}
+	client, err := send.New(send.Options{
+		Timeout:    opts.Timeout,
+		Retries:    opts.Retries,
+		RetryAll:   opts.RetryAll,
+		CACertFile: opts.CACert,
+		Insecure:   opts.Insecure,
+		UserAgent:  "hmacctl/" + Version(),
+		Notify:     func(msg string) { fmt.Fprintln(opts.IO.ErrOut, "hmacctl: "+msg) },
+	})
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	now := opts.Factory.Now
+	offset := opts.Request.TimeOffset
+	if opts.SyncTime && prepared.Request.Timestamp == "" {
+		serverNow, err := client.ServerTime(ctx, prepared.Request.BaseURL)
+		if err != nil {
+			return err
+		}
+		offset = serverNow.Sub(now())
+		fmt.Fprintf(opts.IO.ErrOut, "hmacctl: the server's clock is %s from ours; signing with it\n", describeOffset(offset))
+	}
+
+	signFn := func(target string) (*send.Request, error) {
+		req := prepared.Request
+		req.Time = now().Add(offset)
+		if target != opts.Path {
+			req.Fields = nil // a redirect's target is complete
+		}
+		req.Target = target
+		res, err := prepared.Scheme.Sign(req)
+		if err != nil {
+			return nil, usageErrorf("%v", err)
+		}
+		out := &send.Request{Method: res.Method, URL: res.URL, Body: res.Body}
+		for _, h := range allHeaders(res) {
+			if !hasHeaderArg(extra, h.Name) {
+				out.Headers = append(out.Headers, send.Header{Name: h.Name, Value: h.Value})
+			}
+		}
+		out.Headers = append(out.Headers, extra...)
+		if opts.Verbose {
+			writeVerbose(opts.IO, res, out, prepared)
+		}
+		return out, nil
+	}
+	resp, err := client.Send(ctx, prepared.Request.BaseURL, opts.Path, signFn)
+	if err != nil {
+		return err
+	}
+	defer resp.Close()
+	if opts.Include {
+		writeStatusAndHeaders(opts.IO, resp.Response)
+	}
+	bodyErr := func(err error) error { return send.BodyError(resp.Sent.URL, err, opts.Timeout) }
+	if err := writeBody(opts.IO, resp.Response, opts.JQ, bodyErr); err != nil {
+		return err
+	}
+	if resp.StatusCode >= 400 && !opts.NoFail {
+		return &StatusError{Code: resp.StatusCode, Status: resp.Status}
+	}
+	return nil
+}
+
+// parseHeaders reads -H values. A header the signing scheme sets cannot be
+// replaced: the request would no longer match its signature.
+func parseHeaders(args []string, prepared *preparedRequest) ([]send.Header, error) {
+	var out []send.Header
+	for _, a := range args {
+		name, value, ok := strings.Cut(a, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return nil, usageErrorf("-H %q is not 'Name: value'", a)
+		}
+		for _, h := range prepared.Scheme.HeaderNames() {
+			if strings.EqualFold(h, name) {
+				return nil, usageErrorf("-H %s: the %s scheme sets this header itself; drop the -H", name, prepared.Scheme.Vendor)
+			}
+		}
+		out = append(out, send.Header{Name: name, Value: strings.TrimSpace(value)})
+	}
+	return out, nil
+}
+
+func hasHeaderArg(headers []send.Header, name string) bool {
+	for _, h := range headers {
+		if strings.EqualFold(h.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// writeVerbose prints what is signed and sent on stderr: the canonical
+// string, then the request line and headers, with credential values other
+// than the API key masked. The signature is shown; the secret never is.
+func writeVerbose(io *IOStreams, res *sign.Result, out *send.Request, prepared *preparedRequest) {
+	p := newPalette(false)
+	var b strings.Builder
+	b.WriteString("* canonical:\n")
+	for _, line := range showInvisible(res.Canonical, p) {
+		b.WriteString("*   " + line + "\n")
+	}
+	b.WriteString("> " + out.Method + " " + requestTarget(out.URL) + "\n")
+	secrets := secretValues(prepared.Request.Credentials)
+	for _, h := range out.Headers {
+		b.WriteString("> " + h.Name + ": " + maskSecrets(h.Value, secrets, p) + "\n")
+	}
+	if len(out.Body) > 0 {
+		fmt.Fprintf(&b, "> (%d bytes of body)\n", len(out.Body))
+	}
+	fmt.Fprint(io.ErrOut, b.String())
+}
+
+// requestTarget is the path and query of a URL, as on the request line.
+func requestTarget(u string) string {
+	rest := u
+	if i := strings.Index(u, "://"); i >= 0 {
+		rest = u[i+3:]
+	}
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		return rest[i:]
+	}
+	return "/"
+}
+
+func describeOffset(d time.Duration) string {
+	if d < 0 {
+		return (-d).Round(time.Millisecond).String() + " behind"
+	}
+	return d.Round(time.Millisecond).String() + " ahead"
+}
+
+// writeStatusAndHeaders prints the status line and headers, as curl -i.
+func writeStatusAndHeaders(io *IOStreams, resp *http.Response) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s\n", resp.Proto, resp.Status)
+	_ = resp.Header.Write(&b)
+	b.WriteString("\n")
+	fmt.Fprint(io.Out, strings.ReplaceAll(b.String(), "\r\n", "\n"))
+}

@@ -1,0 +1,429 @@
+// Package send sends signed requests over HTTP: exact bytes on the wire,
+// timeouts, retries that sign every attempt afresh, and a redirect policy
+// that never carries signing headers to another host. It knows nothing
+// about signing itself: callers pass a function that builds a freshly
+// signed request for a target.
+package send
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Request is a signed request, ready to send.
+type Request struct {
+	Method string
+	// URL is the full URL, sent byte for byte: its path and query are not
+	// re-escaped or reordered.
+	URL     string
+	Headers []Header
+	Body    []byte
+}
+
+// Header is one request header.
+type Header struct {
+	Name, Value string
+}
+
+// SignFunc builds a freshly signed request for target (a path with an
+// optional query, relative to the base URL). It is called once per
+// attempt and once per redirect followed.
+type SignFunc func(target string) (*Request, error)
+
+// Options configure a Client.
+type Options struct {
+	// Timeout bounds each attempt: connect, TLS, and reading the whole
+	// response. Zero means no limit.
+	Timeout time.Duration
+	// Retries is how many times to retry after a network error, a 429
+	// or a 5xx.
+	Retries int
+	// RetryAll retries methods that are not idempotent too.
+	RetryAll bool
+	// CACertFile adds the PEM certificates in this file to the trusted
+	// roots.
+	CACertFile string
+	// Insecure skips TLS certificate verification.
+	Insecure bool
+	// UserAgent is sent unless the request sets one.
+	UserAgent string
+	// MaxRedirects bounds same-host GET/HEAD redirects followed.
+	MaxRedirects int
+	// Sleep waits between attempts; tests replace it.
+	Sleep func(context.Context, time.Duration) error
+	// Notify, when set, is told about retries and redirects, one line
+	// each, for the user.
+	Notify func(string)
+}
+
+// Client sends signed requests.
+type Client struct {
+	http *http.Client
+	opts Options
+}
+
+// New builds a Client. Proxies come from the environment (HTTPS_PROXY,
+// HTTP_PROXY, NO_PROXY).
+func New(opts Options) (*Client, error) {
+	tlsConfig := &tls.Config{InsecureSkipVerify: opts.Insecure} // #nosec: only with --insecure, which warns
+	if opts.CACertFile != "" {
+		pem, err := os.ReadFile(opts.CACertFile)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read --cacert %s: %w", opts.CACertFile, unwrapPath(err))
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--cacert %s holds no PEM certificate", opts.CACertFile)
+		}
+		tlsConfig.RootCAs = pool
+	}
+	transport := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:       tlsConfig,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          4,
+		IdleConnTimeout:       30 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleep
+	}
+	if opts.MaxRedirects == 0 {
+		opts.MaxRedirects = 10
+	}
+	return &Client{
+		http: &http.Client{
+			Transport: transport,
+			// Redirects are decided in Send, which re-signs or stops.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+		opts: opts,
+	}, nil
+}
+
+// NoResponseError says that no HTTP response came back: refused, DNS,
+// timeout, TLS, reset.
+type NoResponseError struct {
+	URL   string
+	Cause string
+	Err   error
+}
+
+func (e *NoResponseError) Error() string {
+	return fmt.Sprintf("no response from %s: %s", e.URL, e.Cause)
+}
+
+func (e *NoResponseError) Unwrap() error { return e.Err }
+
+// Response is what came back, with the request that got it.
+type Response struct {
+	*http.Response
+	// Sent is the last request sent (after retries and redirects).
+	Sent *Request
+	// cancel releases the attempt's timeout when the body is closed.
+	cancel context.CancelFunc
+}
+
+// Close closes the body and releases the attempt's resources.
+func (r *Response) Close() error {
+	err := r.Body.Close()
+	if r.cancel != nil {
+		r.cancel()
+	}
+	return err
+}
+
+// Send signs target with signFn, sends it, retries as configured (each
+// attempt signed afresh, so its timestamp is new), and follows same-host
+// GET/HEAD redirects by signing the new target. A redirect it does not
+// follow is returned as the response, with a note through Notify.
+func (c *Client) Send(ctx context.Context, baseURL, target string, signFn SignFunc) (*Response, error) {
+	for redirects := 0; ; redirects++ {
+		resp, err := c.sendWithRetries(ctx, target, signFn)
+		if err != nil {
+			return nil, err
+		}
+		if !isRedirect(resp.StatusCode) {
+			return resp, nil
+		}
+		next, why := c.redirectTarget(baseURL, resp)
+		if why != "" || redirects >= c.opts.MaxRedirects {
+			if why == "" {
+				why = fmt.Sprintf("more than %d redirects", c.opts.MaxRedirects)
+			}
+			c.notify(fmt.Sprintf("not following the %d redirect to %s: %s", resp.StatusCode, resp.Header.Get("Location"), why))
+			return resp, nil
+		}
+		c.notify(fmt.Sprintf("following the %d redirect to %s, signed afresh", resp.StatusCode, next))
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+		resp.Close()
+		target = next
+	}
+}
+
+func (c *Client) notify(msg string) {
+	if c.opts.Notify != nil {
+		c.opts.Notify(msg)
+	}
+}
+
+func isRedirect(code int) bool {
+	switch code {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return true
+	}
+	return false
+}
+
+// redirectTarget decides whether a redirect is followed: only for GET and
+// HEAD, only to the same scheme and host, and only below the base URL's
+// path, so that it can be signed as a target. It returns the new target,
+// or why not.
+func (c *Client) redirectTarget(baseURL string, resp *Response) (string, string) {
+	method := resp.Sent.Method
+	loc := resp.Header.Get("Location")
+	if loc == "" {
+		return "", "it has no Location header"
+	}
+	if method != http.MethodGet && method != http.MethodHead {
+		return "", method + " requests are not redirected (the body would be resent)"
+	}
+	from, err := url.Parse(resp.Sent.URL)
+	if err != nil {
+		return "", err.Error()
+	}
+	to, err := from.Parse(loc)
+	if err != nil {
+		return "", "its Location is not a URL"
+	}
+	if to.Scheme != from.Scheme || to.Host != from.Host {
+		return "", "it points to another host, and signing headers are never sent there"
+	}
+	base, err := url.Parse(baseURL)
+	if err != nil {
+		return "", err.Error()
+	}
+	basePath := strings.TrimSuffix(base.EscapedPath(), "/")
+	path := to.EscapedPath()
+	if !strings.HasPrefix(path, basePath+"/") && path != basePath {
+		return "", "it leaves the base URL " + baseURL
+	}
+	target := strings.TrimPrefix(path, basePath)
+	if to.RawQuery != "" {
+		target += "?" + to.RawQuery
+	}
+	return target, ""
+}
+
+func (c *Client) sendWithRetries(ctx context.Context, target string, signFn SignFunc) (*Response, error) {
+	for attempt := 0; ; attempt++ {
+		req, err := signFn(target)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := c.once(ctx, req)
+		retryable := attempt < c.opts.Retries && (c.opts.RetryAll || idempotent(req.Method))
+		var wait time.Duration
+		switch {
+		case err != nil && !retryable:
+			return nil, err
+		case err != nil:
+			wait = backoff(attempt)
+			c.notify(fmt.Sprintf("attempt %d failed (%v); retrying in %s", attempt+1, err, wait.Round(time.Millisecond)))
+		case retryable && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500):
+			wait = retryAfter(resp.Header.Get("Retry-After"), time.Now())
+			if wait < 0 {
+				wait = backoff(attempt)
+			}
+			c.notify(fmt.Sprintf("attempt %d got %s; retrying in %s", attempt+1, resp.Status, wait.Round(time.Millisecond)))
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+			resp.Close()
+		default:
+			return resp, nil
+		}
+		if err := c.opts.Sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// once sends one request with the attempt's timeout.
+func (c *Client) once(ctx context.Context, r *Request) (*Response, error) {
+	u, err := exactURL(r.URL)
+	if err != nil {
+		return nil, err
+	}
+	attemptCtx, cancel := ctx, context.CancelFunc(func() {})
+	if c.opts.Timeout > 0 {
+		attemptCtx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
+	}
+	var body io.Reader
+	if r.Body != nil {
+		body = strings.NewReader(string(r.Body))
+	}
+	req, err := http.NewRequestWithContext(attemptCtx, r.Method, "http://placeholder", body)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	req.URL = u
+	req.Host = u.Host
+	if r.Body != nil {
+		req.ContentLength = int64(len(r.Body))
+	}
+	for _, h := range r.Headers {
+		req.Header.Add(h.Name, h.Value)
+	}
+	if req.Header.Get("User-Agent") == "" && c.opts.UserAgent != "" {
+		req.Header.Set("User-Agent", c.opts.UserAgent)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		cancel()
+		return nil, &NoResponseError{URL: r.URL, Cause: describe(err, c.opts.Timeout), Err: err}
+	}
+	return &Response{Response: resp, Sent: r, cancel: cancel}, nil
+}
+
+// exactURL builds a URL whose request line is the path and query exactly
+// as given: Opaque bypasses net/url's re-escaping of the path.
+func exactURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("cannot send to %q: %v", raw, err)
+	}
+	rest := strings.TrimPrefix(strings.TrimPrefix(raw, u.Scheme+"://"), u.Host)
+	pathPart, query, _ := strings.Cut(rest, "?")
+	if pathPart == "" {
+		pathPart = "/"
+	}
+	// An Opaque that starts with a single "/" is written as is on the
+	// request line (origin form); "//host/path" would give the absolute
+	// form.
+	return &url.URL{Scheme: u.Scheme, Host: u.Host, Opaque: pathPart, RawQuery: query}, nil
+}
+
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// backoff is exponential with jitter: about 0.5 s, 1 s, 2 s, ... up to 30 s.
+func backoff(attempt int) time.Duration {
+	d := 500 * time.Millisecond << min(attempt, 6)
+	d = min(d, 30*time.Second)
+	return d/2 + rand.N(d/2+1)
+}
+
+// retryAfter reads a Retry-After header (seconds or an HTTP date), capped
+// at 2 minutes; negative when absent or unreadable.
+func retryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return -1
+	}
+	if secs, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && secs >= 0 {
+		return min(time.Duration(secs)*time.Second, 2*time.Minute)
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return min(max(t.Sub(now), 0), 2*time.Minute)
+	}
+	return -1
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// describe names the cause of a failed exchange in a few words.
+func describe(err error, timeout time.Duration) string {
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		return fmt.Sprintf("timed out after %s (raise --timeout)", timeout)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused (is the server running, and the port right?)"
+	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return "the connection was reset or closed before a response"
+	case errors.As(err, &dnsErr):
+		return "cannot resolve host " + dnsErr.Name
+	case errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr):
+		return "TLS certificate not trusted (use --cacert FILE, or --insecure to skip the check)"
+	}
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		return urlErr.Err.Error()
+	}
+	return err.Error()
+}
+
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// ServerTime asks the server for its clock: the Date header of an
+// unsigned HEAD request to url (whatever its status).
+func (c *Client) ServerTime(ctx context.Context, rawURL string) (time.Time, error) {
+	resp, err := c.once(ctx, &Request{Method: http.MethodHead, URL: rawURL})
+	if err != nil {
+		return time.Time{}, err
+	}
+	defer resp.Close()
+	date := resp.Header.Get("Date")
+	t, err := http.ParseTime(date)
+	if err != nil {
+		return time.Time{}, &NoResponseError{URL: rawURL, Cause: fmt.Sprintf("--sync-time: the server sent no usable Date header (%q)", date), Err: err}
+	}
+	// Date has whole seconds: assume the middle of that second.
+	return t.Add(500 * time.Millisecond), nil
+}
+
+// BodyError is a response body that broke off: reset, closed early, or
+// timed out while it was being read.
+func BodyError(rawURL string, err error, timeout time.Duration) error {
+	cause := describe(err, timeout)
+	if !isTimeout(err) && !errors.Is(err, context.DeadlineExceeded) {
+		cause = "the connection broke in the middle of the response: " + cause
+	}
+	return &NoResponseError{URL: rawURL, Cause: cause, Err: err}
+}
