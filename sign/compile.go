@@ -47,6 +47,8 @@ type Scheme struct {
 	bodyEscapes bool
 	// macs pools keyed HMACs (*macState) for reuse.
 	macs sync.Pool
+	// streamable says whether a body can be streamed (see CanStream).
+	streamable bool
 	// keyCredentials are the credentials the key expression reads, when
 	// it reads nothing else (so its value can be cached per credentials).
 	keyCredentials []string
@@ -172,6 +174,18 @@ func Compile(spec Spec) (*Scheme, error) {
 		}
 	}
 	s.uses = c.uses
+	messages := []ast.Expr{s.message.tree}
+	for _, m := range s.messageByMethod {
+		messages = append(messages, m.tree)
+	}
+	others := []*stringExpr{s.key}
+	for _, h := range s.headers {
+		others = append(others, h.value)
+	}
+	for _, p := range append(append([]compiledParam(nil), s.preParams...), s.postParams...) {
+		others = append(others, p.value)
+	}
+	s.streamable = c.streamable(messages, others, s.bodyFormat == BodyForm)
 	return s, nil
 }
 
@@ -195,12 +209,15 @@ func validHeaderName(name string) bool {
 // chain of +, each a literal, a plain variable, or a compiled closure.
 type stringExpr struct {
 	source        string
+	tree          ast.Expr
 	pieces        []piece
 	usesSignature bool
 	identifiers   []string
 }
 
 type piece struct {
+	// isBody marks the body variable, which a streamed body replaces.
+	isBody   bool
 	literal  string
 	variable func(*Vars) string
 	closure  func(*Vars) (string, error)
@@ -224,7 +241,7 @@ func (c *compiler) compile(field, src string, signatureAllowed bool) (*stringExp
 	if err != nil {
 		return nil, invalid(err)
 	}
-	e := &stringExpr{source: src, identifiers: variablesOf(tree)}
+	e := &stringExpr{source: src, tree: tree, identifiers: variablesOf(tree)}
 	if c.uses == nil {
 		c.uses = map[string]bool{}
 	}
@@ -294,7 +311,7 @@ func (c *compiler) piece(n ast.Expr) (piece, error) {
 		return piece{literal: s}, nil
 	case *ast.Ident:
 		if get, ok := stringVarGetter(n.Name); ok {
-			return piece{variable: get}, nil
+			return piece{variable: get, isBody: n.Name == "body"}, nil
 		}
 	}
 	return piece{closure: x.str}, nil

@@ -295,7 +295,7 @@ func (c *compiler) compileCall(n *ast.CallExpr) (compiled, error) {
 		return compiled{}, errAt(n, "%s takes %d arguments, not %d", name.Name, len(fn.args), len(n.Args))
 	}
 	if newHash, ok := hashByName(name.Name); ok && len(n.Args) == 1 {
-		if operands := concatOperands(n.Args[0]); len(operands) > 1 {
+		if operands := concatOperands(n.Args[0]); len(operands) > 1 || isBodyIdent(operands[0]) {
 			return c.streamedDigest(newHash, operands)
 		}
 	}
@@ -359,18 +359,26 @@ func (c *compiler) compileCall(n *ast.CallExpr) (compiled, error) {
 // into one string first. Hashers are pooled.
 func (c *compiler) streamedDigest(newHash func() hash.Hash, operands []ast.Expr) (compiled, error) {
 	parts := make([]compiled, len(operands))
+	isBody := make([]bool, len(operands))
 	for i, o := range operands {
 		var err error
 		if parts[i], err = c.expect(o, typeString); err != nil {
 			return compiled{}, err
 		}
+		isBody[i] = isBodyIdent(o)
 	}
 	pool := &sync.Pool{New: func() any { return newHash() }}
 	return compiled{typ: typeString, str: func(v *Vars) (string, error) {
 		h := pool.Get().(hash.Hash)
 		defer pool.Put(h)
 		h.Reset()
-		for _, p := range parts {
+		for i, p := range parts {
+			if isBody[i] && v.stream != nil {
+				if err := copyBody(h, v.stream); err != nil {
+					return "", err
+				}
+				continue
+			}
 			s, err := p.str(v)
 			if err != nil {
 				return "", err
@@ -380,6 +388,11 @@ func (c *compiler) streamedDigest(newHash func() hash.Hash, operands []ast.Expr)
 		var sum [64]byte
 		return string(h.Sum(sum[:0])), nil
 	}}, nil
+}
+
+func isBodyIdent(n ast.Expr) bool {
+	id, ok := unparen(n).(*ast.Ident)
+	return ok && id.Name == "body"
 }
 
 // expect compiles n and checks its type.

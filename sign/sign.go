@@ -27,6 +27,10 @@ type Request struct {
 	Target string
 	// Body is the request body, signed and sent byte for byte.
 	Body []byte
+	// Stream, when set, is a body read from a file rather than memory; a
+	// request has Body, Fields or Stream. Only a scheme whose CanStream
+	// is true can sign it.
+	Stream *BodyStream
 	// Fields are name/value pairs that become a body in the scheme's
 	// body format or, for GET, HEAD and DELETE without a body, query
 	// parameters. A request has Body or Fields, not both.
@@ -61,8 +65,15 @@ type Result struct {
 	Body []byte
 	// ContentType is the body's media type; empty when there is no body.
 	ContentType string
-	// Canonical is the exact message that was signed.
+	// Canonical is the exact message that was signed. For a streamed
+	// body, the body's bytes are left out of it and BodyAt says where
+	// they go.
 	Canonical []byte
+	// BodyAt lists the offsets in Canonical where a streamed body was
+	// signed; nil when the body was not streamed into the message.
+	BodyAt []int
+	// Stream is the streamed body to send, when the request had one.
+	Stream *BodyStream
 	// Signature is the encoded signature.
 	Signature string
 	// Timestamp is the time (or nonce, or expiry) signed, as sent.
@@ -153,6 +164,15 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 	}
 	relPath, query, _ := strings.Cut(target, "?")
 	body := req.Body
+	if req.Stream != nil {
+		if len(req.Body) > 0 || len(req.Fields) > 0 {
+			return nil, fmt.Errorf("a request has a body, fields or a stream, not two of them")
+		}
+		if !s.CanStream(vars.Method) {
+			return nil, ErrNotStreamable
+		}
+		vars.stream = req.Stream
+	}
 
 	if len(req.Fields) > 0 {
 		if len(req.Body) > 0 {
@@ -190,12 +210,19 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 	if m, ok := s.messageByMethod[vars.Method]; ok {
 		message = m
 	}
-	canonical, err := message.evalBytes(vars)
-	if err != nil {
-		return nil, err
-	}
-	if vars.Signature, err = s.signature(vars, canonical); err != nil {
-		return nil, err
+	var canonical []byte
+	var bodyAt []int
+	if vars.stream != nil {
+		if canonical, bodyAt, vars.Signature, err = s.streamedSignature(vars, message); err != nil {
+			return nil, err
+		}
+	} else {
+		if canonical, err = message.evalBytes(vars); err != nil {
+			return nil, err
+		}
+		if vars.Signature, err = s.signature(vars, canonical); err != nil {
+			return nil, err
+		}
 	}
 
 	if len(s.postParams) > 0 {
@@ -210,9 +237,14 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 		Method:    vars.Method,
 		URL:       vars.URL,
 		Canonical: canonical,
+		BodyAt:    bodyAt,
 		Signature: vars.Signature,
 		Timestamp: vars.Timestamp,
 		Headers:   st.headers[:0],
+		Stream:    req.Stream,
+	}
+	if req.Stream != nil && req.Stream.Size > 0 {
+		res.ContentType = s.bodyFormat.ContentType()
 	}
 	if len(bodyText) > 0 {
 		if len(bodyText) == len(body) {
@@ -452,12 +484,23 @@ type macState struct {
 // alone (a base64-decoded secret) is not derived again for the same
 // credentials.
 func (s *Scheme) signature(vars *Vars, message []byte) (string, error) {
+	st, err := s.keyedMAC(vars)
+	if err != nil {
+		return "", err
+	}
+	st.mac.Write(message)
+	return s.finish(st), nil
+}
+
+// keyedMAC returns a reset HMAC under the request's key, from the pool
+// when the key is unchanged.
+func (s *Scheme) keyedMAC(vars *Vars) (*macState, error) {
 	inputs, cacheable := s.keyInputs(vars)
 	st, _ := s.macs.Get().(*macState)
 	if st == nil || !cacheable || st.inputs != inputs {
 		key, err := s.key.eval(vars)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		if st == nil || st.key != key {
 			st = &macState{key: key, mac: hmac.New(s.newHash, []byte(key))}
@@ -465,11 +508,45 @@ func (s *Scheme) signature(vars *Vars, message []byte) (string, error) {
 		st.inputs = inputs
 	}
 	st.mac.Reset()
-	st.mac.Write(message)
+	return st, nil
+}
+
+// finish encodes the HMAC and returns the state to the pool.
+func (s *Scheme) finish(st *macState) string {
 	st.sum = st.mac.Sum(st.sum[:0])
 	encoded := s.encode(st.sum)
 	s.macs.Put(st)
-	return encoded, nil
+	return encoded
+}
+
+// streamedSignature signs a message whose body is streamed: each piece is
+// written into the HMAC in turn, the body read from its stream; the
+// printable canonical string leaves the body out and records where.
+func (s *Scheme) streamedSignature(vars *Vars, message *stringExpr) ([]byte, []int, string, error) {
+	st, err := s.keyedMAC(vars)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	var canonical []byte
+	var bodyAt []int
+	for _, p := range message.pieces {
+		if p.isBody {
+			bodyAt = append(bodyAt, len(canonical))
+			if err := copyBody(st.mac, vars.stream); err != nil {
+				s.macs.Put(st)
+				return nil, nil, "", err
+			}
+			continue
+		}
+		v, err := p.eval(vars)
+		if err != nil {
+			s.macs.Put(st)
+			return nil, nil, "", err
+		}
+		st.mac.Write([]byte(v))
+		canonical = append(canonical, v...)
+	}
+	return canonical, bodyAt, s.finish(st), nil
 }
 
 // keyInputs returns the credential values the key expression reads, as

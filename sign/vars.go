@@ -54,6 +54,10 @@ type Vars struct {
 	// Settings are the scheme's settings, defaults overridden by the
 	// request.
 	Settings map[string]string `expr:"settings"`
+
+	// stream is the request's streamed body, when it has one; Body is
+	// then empty.
+	stream *BodyStream
 }
 
 // credentialNames are the Vars that hold credentials, in the order they
