@@ -28,6 +28,9 @@ type requestFlags struct {
 	Variant    string
 	APIKey     string
 	Settings   []string
+	// streaming lets a large -d @FILE or -d @- become a stream (request
+	// sets it; the caller then calls streamBody).
+	streaming bool
 }
 
 func (r *requestFlags) register(c *cobra.Command) {
@@ -100,8 +103,10 @@ func (r *requestFlags) prepare(f *Factory, c *cobra.Command, vendorName, method,
 		if len(r.Fields) > 0 {
 			return nil, usageErrorf("-d/--data and -f/-F fields cannot be combined; put everything in the body or use fields only")
 		}
-		if req.Body, err = r.body(f); err != nil {
-			return nil, err
+		if !r.streaming || !strings.HasPrefix(r.Data, "@") {
+			if req.Body, err = r.body(f); err != nil {
+				return nil, err
+			}
 		}
 	} else if req.Fields, err = r.fields(f); err != nil {
 		return nil, err

@@ -90,9 +90,17 @@ Exit codes: 0 for 1xx-3xx; 4 for 4xx and 5 for 5xx, with the body printed;
 }
 
 func requestRun(opts *RequestOptions, c *cobra.Command) error {
+	opts.Request.streaming = !opts.DryRun
 	prepared, err := opts.Request.prepare(opts.Factory, c, opts.Profile, opts.Method, opts.Path)
 	if err != nil {
 		return err
+	}
+	if opts.Request.streaming {
+		cleanup, err := opts.Request.streamBody(opts.Factory, prepared)
+		defer cleanup()
+		if err != nil {
+			return err
+		}
 	}
 	extra, err := parseHeaders(opts.Headers, prepared)
 	if err != nil {
@@ -146,6 +154,9 @@ func requestRun(opts *RequestOptions, c *cobra.Command) error {
 			return nil, usageErrorf("%v", err)
 		}
 		out := &send.Request{Method: res.Method, URL: res.URL, Body: res.Body}
+		if res.Stream != nil {
+			out.Stream, out.Size = res.Stream.Open, res.Stream.Size
+		}
 		for _, h := range allHeaders(res) {
 			if !hasHeaderArg(extra, h.Name) {
 				out.Headers = append(out.Headers, send.Header{Name: h.Name, Value: h.Value})

@@ -6,6 +6,7 @@
 package send
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -31,6 +32,10 @@ type Request struct {
 	URL     string
 	Headers []Header
 	Body    []byte
+	// Stream, when set, opens a body of Size bytes to send instead of
+	// Body; it is opened once per attempt.
+	Stream func() (io.ReadCloser, error)
+	Size   int64
 }
 
 // Header is one request header.
@@ -277,8 +282,16 @@ func (c *Client) once(ctx context.Context, r *Request) (*Response, error) {
 		attemptCtx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
 	}
 	var body io.Reader
-	if r.Body != nil {
-		body = strings.NewReader(string(r.Body))
+	switch {
+	case r.Stream != nil:
+		rc, err := r.Stream()
+		if err != nil {
+			cancel()
+			return nil, fmt.Errorf("cannot read the body: %w", err)
+		}
+		body = rc // closed by the transport
+	case r.Body != nil:
+		body = bytes.NewReader(r.Body)
 	}
 	req, err := http.NewRequestWithContext(attemptCtx, r.Method, "http://placeholder", body)
 	if err != nil {
@@ -287,7 +300,10 @@ func (c *Client) once(ctx context.Context, r *Request) (*Response, error) {
 	}
 	req.URL = u
 	req.Host = u.Host
-	if r.Body != nil {
+	switch {
+	case r.Stream != nil:
+		req.ContentLength = r.Size
+	case r.Body != nil:
 		req.ContentLength = int64(len(r.Body))
 	}
 	for _, h := range r.Headers {

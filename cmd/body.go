@@ -1,0 +1,114 @@
+package cmd
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/hmacctl/hmacctl/sign"
+)
+
+// streamThreshold is the body size from which request streams a body from
+// its file instead of holding it in memory.
+const streamThreshold = 8 << 20
+
+// inMemoryLimit is the largest body read into memory for a scheme that
+// cannot stream.
+const inMemoryLimit = 256 << 20
+
+// streamBody makes -d @FILE or -d @- a stream when the body is large and
+// the scheme can stream it, so that `request` sends a body of any size in
+// constant memory. Stdin is spooled to a private temporary file first:
+// the body is read twice, once to sign and once to send. It returns a
+// cleanup function to call when the request is done.
+func (r *requestFlags) streamBody(f *Factory, p *preparedRequest) (func(), error) {
+	none := func() {}
+	if len(r.Data) < 2 || r.Data[0] != '@' {
+		return none, nil
+	}
+	canStream := p.Scheme.CanStream(p.Request.Method)
+	if r.Data == "@-" {
+		// One exactly sized buffer: io.ReadAll would grow its buffer to
+		// twice the threshold.
+		head := make([]byte, streamThreshold+1)
+		n, err := io.ReadFull(f.IO.In, head)
+		if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+			return none, usageErrorf("cannot read the body from stdin: %v", err)
+		}
+		head = head[:n]
+		if len(head) <= streamThreshold {
+			p.Request.Body = head
+			return none, nil
+		}
+		if !canStream {
+			rest, err := io.ReadAll(io.LimitReader(f.IO.In, inMemoryLimit))
+			if err != nil {
+				return none, usageErrorf("cannot read the body from stdin: %v", err)
+			}
+			p.Request.Body = append(head, rest...)
+			return none, checkInMemory(p, int64(len(p.Request.Body)))
+		}
+		path, size, err := spool(io.MultiReader(bytes.NewReader(head), f.IO.In))
+		if err != nil {
+			return none, err
+		}
+		p.Request.Stream = fileStream(path, size)
+		return func() { os.Remove(path) }, nil
+	}
+	path := r.Data[1:]
+	info, err := os.Stat(path)
+	if err != nil {
+		return none, usageErrorf("cannot read the body from %s: %v; check the path", path, unwrapPathError(err))
+	}
+	if info.Size() <= streamThreshold || !info.Mode().IsRegular() {
+		data, err := f.ReadFile(path)
+		if err != nil {
+			return none, usageErrorf("cannot read the body from %s: %v; check the path", path, unwrapPathError(err))
+		}
+		p.Request.Body = data
+		return none, nil
+	}
+	if !canStream {
+		if err := checkInMemory(p, info.Size()); err != nil {
+			return none, err
+		}
+		data, err := f.ReadFile(path)
+		if err != nil {
+			return none, usageErrorf("cannot read the body from %s: %v", path, unwrapPathError(err))
+		}
+		p.Request.Body = data
+		return none, nil
+	}
+	p.Request.Stream = fileStream(path, info.Size())
+	return none, nil
+}
+
+func checkInMemory(p *preparedRequest, size int64) error {
+	if size >= inMemoryLimit {
+		return usageErrorf("the body is %d MiB or more, and %s signs it in a way that needs it whole in memory; send a body under %d MiB", inMemoryLimit>>20, p.Scheme.Vendor, inMemoryLimit>>20)
+	}
+	return nil
+}
+
+func fileStream(path string, size int64) *sign.BodyStream {
+	return &sign.BodyStream{Size: size, Open: func() (io.ReadCloser, error) { return os.Open(path) }}
+}
+
+// spool copies r into a new private temporary file (mode 0600) and
+// returns its path and size.
+func spool(r io.Reader) (string, int64, error) {
+	tmp, err := os.CreateTemp("", "hmacctl-body-*")
+	if err != nil {
+		return "", 0, fmt.Errorf("cannot spool the body from stdin to a temporary file: %w", err)
+	}
+	n, err := io.Copy(tmp, r)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return "", 0, fmt.Errorf("cannot spool the body from stdin to %s: %w", tmp.Name(), err)
+	}
+	return tmp.Name(), n, nil
+}
