@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/signal"
@@ -155,7 +156,15 @@ func requestRun(opts *RequestOptions, c *cobra.Command) error {
 		}
 		out := &send.Request{Method: res.Method, URL: res.URL, Body: res.Body}
 		if res.Stream != nil {
-			out.Stream, out.Size = res.Stream.Open, res.Stream.Size
+			stream := res.Stream
+			out.Size = stream.Size
+			out.Stream = func() (io.ReadCloser, error) {
+				r, err := stream.Open()
+				if err != nil {
+					return nil, err
+				}
+				return withProgress(opts.IO, time.Now, "hmacctl: sending", r, stream.Size), nil
+			}
 		}
 		for _, h := range allHeaders(res) {
 			if !hasHeaderArg(extra, h.Name) {
@@ -177,6 +186,7 @@ func requestRun(opts *RequestOptions, c *cobra.Command) error {
 		writeStatusAndHeaders(opts.IO, resp.Response)
 	}
 	bodyErr := func(err error) error { return send.BodyError(resp.Sent.URL, err, opts.Timeout) }
+	resp.Body = withProgress(opts.IO, time.Now, "hmacctl: receiving", resp.Body, resp.ContentLength)
 	if err := writeBody(opts.IO, resp.Response, opts.JQ, bodyErr); err != nil {
 		return err
 	}

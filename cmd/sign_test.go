@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -106,5 +107,33 @@ func TestShowInvisibleIsUnambiguous(t *testing.T) {
 	want := `a\\x83\t \xff\u{e9}\n| b·`
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	var errOut bytes.Buffer
+	tick := time.Unix(0, 0)
+	ios := &IOStreams{ErrOut: &errOut, StderrTTY: true}
+	data := bytes.Repeat([]byte("x"), 6<<20)
+	r := withProgress(ios, func() time.Time { tick = tick.Add(time.Second); return tick }, "sending", io.NopCloser(bytes.NewReader(data)), int64(len(data)))
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	got := errOut.String()
+	if !strings.Contains(got, "\rsending 6.0 / 6.0 MiB (100%)\n") || strings.Count(got, "\n") != 1 {
+		t.Errorf("progress output %q", got)
+	}
+	// Not a terminal, or a small transfer: no progress line.
+	errOut.Reset()
+	ios.StderrTTY = false
+	if r := withProgress(ios, time.Now, "sending", io.NopCloser(bytes.NewReader(data)), int64(len(data))); r.(io.Reader) == nil {
+		t.Fatal("nil reader")
+	} else if _, ok := r.(*progress); ok {
+		t.Error("progress on a non-terminal stderr")
+	}
+	ios.StderrTTY = true
+	if _, ok := withProgress(ios, time.Now, "sending", io.NopCloser(bytes.NewReader(nil)), 1024).(*progress); ok {
+		t.Error("progress for a 1 KiB transfer")
 	}
 }
