@@ -1,10 +1,18 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
+	"time"
 	"testing"
 
 	"github.com/hmacctl/hmacctl/cmd"
@@ -31,12 +39,69 @@ func TestScripts(t *testing.T) {
 				env.Setenv(name, "")
 				env.Setenv(name+"_FILE", "")
 			}
+			srv := httptest.NewServer(echoHandler())
+			env.Defer(srv.Close)
+			env.Setenv("SERVER", srv.URL)
+			closed, err := closedAddress()
+			if err != nil {
+				return err
+			}
+			env.Setenv("CLOSED", closed)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits": cmdExits,
 		},
 	})
+}
+
+// echoHandler is the loopback server scripts talk to as $SERVER:
+//
+//	/echo...       200, the request as JSON (line, headers, body)
+//	/status/NNN    status NNN with a JSON body
+//	/slow          answers after 3 seconds
+//	/redirect      302 to /echo/redirected
+func echoHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/echo", echo)
+	mux.HandleFunc("/echo/", echo)
+	mux.HandleFunc("/status/{code}", func(w http.ResponseWriter, r *http.Request) {
+		code, _ := strconv.Atoi(r.PathValue("code"))
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		fmt.Fprintf(w, `{"status":%d}`+"\n", code)
+	})
+	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(3 * time.Second):
+		case <-r.Context().Done():
+		}
+	})
+	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/echo/redirected", http.StatusFound)
+	})
+	return mux
+}
+
+func echo(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	headers := map[string]string{}
+	for name := range r.Header {
+		headers[strings.ToLower(name)] = r.Header.Get(name)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"line": r.Method + " " + r.RequestURI, "headers": headers, "body": string(body)})
+}
+
+// closedAddress is a loopback address where nothing listens.
+func closedAddress() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return "http://" + addr, nil
 }
 
 // cmdExits runs a program and checks its exit code:
