@@ -61,6 +61,7 @@ func TestScripts(t *testing.T) {
 //	/status/NNN    status NNN with a JSON body
 //	/slow          answers after 3 seconds
 //	/redirect      302 to /echo/redirected
+//	/skew/...      as /echo, with a Date header an hour ahead
 func echoHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/echo", echo)
@@ -77,6 +78,12 @@ func echoHandler() http.Handler {
 		case <-r.Context().Done():
 		}
 	})
+	skewed := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Date", time.Now().Add(time.Hour).UTC().Format(http.TimeFormat))
+		echo(w, r)
+	}
+	mux.HandleFunc("/skew", skewed)
+	mux.HandleFunc("/skew/", skewed)
 	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/echo/redirected", http.StatusFound)
 	})

@@ -140,7 +140,7 @@ func requestRun(opts *RequestOptions, c *cobra.Command) error {
 			return err
 		}
 		offset = serverNow.Sub(now())
-		fmt.Fprintf(opts.IO.ErrOut, "hmacctl: the server's clock is %s from ours; signing with it\n", describeOffset(offset))
+		fmt.Fprintf(opts.IO.ErrOut, "hmacctl: the server's clock is %s ours; signing with it\n", describeOffset(offset))
 	}
 
 	signFn := func(target string) (*send.Request, error) {
@@ -258,11 +258,13 @@ func requestTarget(u string) string {
 	return "/"
 }
 
+// describeOffset says how far a clock is from ours: "1.5s ahead of",
+// "200ms behind".
 func describeOffset(d time.Duration) string {
 	if d < 0 {
 		return (-d).Round(time.Millisecond).String() + " behind"
 	}
-	return d.Round(time.Millisecond).String() + " ahead"
+	return d.Round(time.Millisecond).String() + " ahead of"
 }
 
 // writeStatusAndHeaders prints the status line and headers, as curl -i.
