@@ -12,8 +12,8 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/hmacctl/hmacctl/cmd"
 	"github.com/rogpeppe/go-internal/testscript"
