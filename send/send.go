@@ -300,6 +300,13 @@ func (c *Client) once(ctx context.Context, r *Request) (*Response, error) {
 	}
 	req.URL = u
 	req.Host = u.Host
+	if u.Scheme == "http" {
+		// A plain-HTTP proxy needs the absolute form on the request line,
+		// which net/http writes for an Opaque only when it is "//host/...".
+		if proxy, _ := http.ProxyFromEnvironment(req); proxy != nil {
+			u.Opaque = "//" + u.Host + u.Opaque
+		}
+	}
 	switch {
 	case r.Stream != nil:
 		req.ContentLength = r.Size

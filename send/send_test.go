@@ -2,12 +2,14 @@ package send
 
 import (
 	"context"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -354,5 +356,44 @@ func TestServerTime(t *testing.T) {
 	want := time.Date(2026, 11, 23, 12, 0, 7, 500_000_000, time.UTC)
 	if err != nil || !got.Equal(want) {
 		t.Errorf("ServerTime = %v, %v; want %v", got, err, want)
+	}
+}
+
+func TestTLSTrust(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "ok") }))
+	defer srv.Close()
+	fn, _ := signer(srv.URL, "GET", nil)
+
+	// Not trusted: no response, with what to do.
+	_, err := mustClient(t, Options{}).Send(context.Background(), srv.URL, "/", fn)
+	var nr *NoResponseError
+	if !errors.As(err, &nr) || !strings.Contains(nr.Cause, "--cacert") {
+		t.Fatalf("untrusted certificate: got %v", err)
+	}
+
+	// Trusted through --cacert.
+	certFile := t.TempDir() + "/ca.pem"
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := mustClient(t, Options{CACertFile: certFile}).Send(context.Background(), srv.URL, "/", fn)
+	if err != nil {
+		t.Fatalf("with --cacert: %v", err)
+	}
+	resp.Close()
+
+	// Not checked with --insecure.
+	resp, err = mustClient(t, Options{Insecure: true}).Send(context.Background(), srv.URL, "/", fn)
+	if err != nil {
+		t.Fatalf("with --insecure: %v", err)
+	}
+	resp.Close()
+
+	// A --cacert that holds no certificate is bad input.
+	if err := os.WriteFile(certFile, []byte("not pem"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(Options{CACertFile: certFile}); err == nil || !strings.Contains(err.Error(), "holds no PEM certificate") {
+		t.Errorf("bad --cacert: %v", err)
 	}
 }
