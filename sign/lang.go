@@ -69,6 +69,7 @@ func functionTable() map[string]function {
 		"sha384":      str1(func(s string) string { return digest("sha384", s) }),
 		"sha512":      str1(func(s string) string { return digest("sha512", s) }),
 		"hmac":        strN(3, func(a []string) (string, error) { return hmacString(a[0], a[1], a[2]) }),
+		"unescape":    str1(Unescape),
 		"upper":       str1(strings.ToUpper),
 		"lower":       str1(strings.ToLower),
 		"trim_prefix": strN(2, func(a []string) (string, error) { return strings.TrimPrefix(a[0], a[1]), nil }),

@@ -24,6 +24,7 @@ func TestExpressionLanguage(t *testing.T) {
 		{`b64decode(base64(body)) + base64url("\xff\xfe")`, "k=v__4"},
 		{`json_object(params) + encode_pairs(sort_pairs(pairs("b=2&a=1")))`, `{"q":"1","k":"v"}a=1&b=2`},
 		{`settings.window + (settings.window)`, "55"},
+		{`unescape("a+b%20c%zz%41%2" + "%e2%82%ac&x=%3D")`, "a b c%zzA%2€&x=="},
 		{`hex(hmac("sha256", "key", "The quick brown fox jumps over the lazy dog"))`, "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"},
 	} {
 		s, err := sign.Compile(sign.Spec{Credentials: []string{"api_secret"}, BodyFormat: sign.BodyForm, Settings: map[string]string{"window": "5"}, Hash: "sha256", Message: tt.src, Encoding: "hex"})

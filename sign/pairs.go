@@ -30,14 +30,43 @@ func ParsePairs(s string) []Pair {
 	return pairs
 }
 
-func unescapeOrKeep(s string) string {
+func unescapeOrKeep(s string) string { return Unescape(s) }
+
+// Unescape undoes form encoding as Python's unquote_plus and JavaScript's
+// URLSearchParams do: "+" is a space, a valid %XX is its byte, and an
+// invalid escape is kept as written.
+func Unescape(s string) string {
 	if !strings.ContainsAny(s, "%+") {
 		return s
 	}
-	if u, err := url.QueryUnescape(s); err == nil {
-		return u
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '+':
+			b.WriteByte(' ')
+		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+			i += 2
+		default:
+			b.WriteByte(c)
+		}
 	}
-	return s
+	return b.String()
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
 }
 
 // EncodePairs writes pairs as application/x-www-form-urlencoded, in order.

@@ -125,6 +125,7 @@ func Functions() []Function {
 		{"sha384", "sha384(s) string", "SHA-384 digest, raw bytes"},
 		{"sha512", "sha512(s) string", "SHA-512 digest, raw bytes"},
 		{"hmac", "hmac(hash, key, message) string", "HMAC with hash sha1|sha256|sha384|sha512, raw bytes"},
+		{"unescape", "unescape(s) string", "undoes form encoding: + is a space, %XX its byte, an invalid escape kept (Python's unquote_plus)"},
 		{"upper", "upper(s) string", "upper case"},
 		{"lower", "lower(s) string", "lower case"},
 		{"trim_prefix", "trim_prefix(s, prefix) string", "s without prefix, when it starts with it"},
