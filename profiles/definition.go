@@ -105,13 +105,22 @@ type Vendor struct {
 	variants []Variant
 	data     []byte
 	lines    map[string]int // from data, computed when first needed
+	// keyPrefix is where the definition sits in its file: "" for a
+	// vendor file, "vendors.NAME." for one in the user's config.
+	keyPrefix string
 }
 
 // keyLines returns the line of every key, parsing the file again only the
 // first time: it is needed for errors and for header order, not to sign.
 func (v *Vendor) keyLines() map[string]int {
 	if v.lines == nil {
-		v.lines = keyLines(v.data)
+		all := keyLines(v.data)
+		v.lines = map[string]int{}
+		for key, line := range all {
+			if rest, ok := strings.CutPrefix(key, v.keyPrefix); ok {
+				v.lines[rest] = line
+			}
+		}
 	}
 	return v.lines
 }
@@ -193,7 +202,7 @@ func (v *Vendor) fieldError(field string, err error) *DefinitionError {
 		field = field[:strings.LastIndex(field, ".")]
 		line, ok = lines[field]
 	}
-	return &DefinitionError{File: v.File, Line: line, Field: field, Err: err}
+	return &DefinitionError{File: v.File, Line: line, Field: v.keyPrefix + field, Err: err}
 }
 
 // Variants lists the vendor's named variants, sorted by name.

@@ -1,0 +1,180 @@
+package profiles_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hmacctl/hmacctl/profiles"
+	"github.com/hmacctl/hmacctl/sign"
+)
+
+const userConfig = `# my hmacctl config
+# (a comment hmacctl must keep)
+
+[vendors.acme]
+title = "ACME API"
+base_url = "https://api.acme.test/v2"
+credentials = ["api_key", "api_secret"]
+
+[vendors.acme.timestamp]
+format = "unix"
+
+[vendors.acme.signature]
+hash = "sha256"
+message = 'method + "\n" + path_query + "\n" + timestamp + "\n" + body'
+encoding = "base64"
+
+[vendors.acme.headers]
+X-Acme-Key = 'api_key'
+X-Acme-Signature = 'signature'
+X-Acme-Time = 'timestamp'
+
+[profiles.old]
+vendor = "woox"
+`
+
+func writeConfig(t *testing.T, data string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "hmacctl", "config.toml")
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestUpdateKeepsTheUsersTextAndRewritesProfiles(t *testing.T) {
+	path := writeConfig(t, userConfig)
+	err := profiles.Update(path, func(c *profiles.Config) error {
+		delete(c.Profiles, "old")
+		c.Profiles["main"] = profiles.Profile{Vendor: "acme", APIKey: "k1", Settings: map[string]string{"x": "1"}}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	text := string(data)
+	userPart := userConfig[:strings.Index(userConfig, "[profiles.old]")]
+	if !strings.HasPrefix(text, strings.TrimRight(userPart, "\n")) {
+		t.Errorf("the user's part was not kept:\n%s", text)
+	}
+	if strings.Contains(text, "[profiles.old]") || !strings.Contains(text, "[profiles.main]") || !strings.Contains(text, "api_key = 'k1'") {
+		t.Errorf("profiles not rewritten:\n%s", text)
+	}
+	info, _ := os.Stat(path)
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", info.Mode().Perm())
+	}
+	c, err := profiles.LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := c.Profiles["main"]; p.Vendor != "acme" || p.APIKey != "k1" || p.Settings["x"] != "1" || len(c.Profiles) != 1 {
+		t.Errorf("profiles read back: %+v", c.Profiles)
+	}
+}
+
+// The user's own vendor signs like a built-in one, headers in file order.
+func TestUserVendor(t *testing.T) {
+	c, err := profiles.LoadConfig(writeConfig(t, userConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.UserVendors(); len(got) != 1 || got[0] != "acme" {
+		t.Fatalf("user vendors %v", got)
+	}
+	v, err := c.Vendor("acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := v.Scheme("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Sign(sign.Request{Method: "POST", BaseURL: s.BaseURL, Target: "/o?a=1", Body: []byte("{}"), Timestamp: "1700000000", Credentials: map[string]string{"api_key": "k", "api_secret": "s"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(res.Canonical) != "POST\n/v2/o?a=1\n1700000000\n{}" || res.Headers[0].Name != "X-Acme-Key" || res.Headers[2].Name != "X-Acme-Time" {
+		t.Errorf("canonical %q, headers %v", res.Canonical, res.Headers)
+	}
+	if _, err := c.Vendor("woox"); err != nil {
+		t.Errorf("built-in vendors are still found: %v", err)
+	}
+	if _, err := c.Vendor("nosuch"); err == nil || !strings.Contains(err.Error(), "acme") {
+		t.Errorf("unknown vendor error should list the user's: %v", err)
+	}
+}
+
+func TestBadUserVendorNamesConfigLineAndField(t *testing.T) {
+	bad := strings.Replace(userConfig, `encoding = "base64"`, `encoding = "base65"`, 1)
+	path := writeConfig(t, bad)
+	_, err := profiles.LoadConfig(path)
+	want := path + ":15: vendors.acme.signature.encoding: unknown encoding"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("got %v, want %q", err, want)
+	}
+}
+
+// A corrupt config is an error with its path, and no update touches it.
+func TestCorruptConfigIsNeverOverwritten(t *testing.T) {
+	corrupt := "[profiles.x\nvendor = woox\n"
+	path := writeConfig(t, corrupt)
+	err := profiles.Update(path, func(c *profiles.Config) error {
+		c.Profiles["new"] = profiles.Profile{Vendor: "woox"}
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), path+":1") {
+		t.Fatalf("got %v, want an error naming %s and the line", err, path)
+	}
+	if data, _ := os.ReadFile(path); string(data) != corrupt {
+		t.Errorf("the corrupt file was changed to %q", data)
+	}
+}
+
+// Concurrent updates under the lock: none is lost.
+func TestConcurrentUpdatesLoseNothing(t *testing.T) {
+	path := writeConfig(t, userConfig)
+	var wg sync.WaitGroup
+	for i := range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := profiles.Update(path, func(c *profiles.Config) error {
+				c.Profiles[fmt.Sprintf("p%02d", i)] = profiles.Profile{Vendor: "woox"}
+				return nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	c, err := profiles.LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Profiles) != 41 {
+		t.Errorf("%d profiles, want 41", len(c.Profiles))
+	}
+}
+
+func TestProfileNames(t *testing.T) {
+	for _, ok := range []string{"woox", "woox-main", "a.b_c", "X1"} {
+		if err := profiles.CheckProfileName(ok); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "-x", "a b", "a/b", strings.Repeat("a", 65), "é"} {
+		if profiles.CheckProfileName(bad) == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
