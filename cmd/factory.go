@@ -5,7 +5,11 @@ package cmd
 import (
 	"io"
 	"os"
+	"sync"
 	"time"
+
+	"github.com/hmacctl/hmacctl/keystore"
+	"github.com/hmacctl/hmacctl/profiles"
 
 	"golang.org/x/term"
 )
@@ -35,11 +39,17 @@ type Factory struct {
 	Getenv func(string) string
 	// ReadFile reads a file (bodies, credential files).
 	ReadFile func(string) ([]byte, error)
+	// Config loads the user's config file, once, when a command needs it.
+	Config func() (*profiles.Config, error)
+	// ConfigPath is where the config file is.
+	ConfigPath func() (string, error)
+	// Keystore is the secret store, opened when a command needs it.
+	Keystore func() keystore.Store
 }
 
 // NewFactory returns the Factory for a real process.
 func NewFactory() *Factory {
-	return &Factory{
+	f := &Factory{
 		IO: &IOStreams{
 			In:        os.Stdin,
 			Out:       os.Stdout,
@@ -50,5 +60,15 @@ func NewFactory() *Factory {
 		Now:      time.Now,
 		Getenv:   os.Getenv,
 		ReadFile: os.ReadFile,
+		Keystore: func() keystore.Store { return keystore.NewOS() },
 	}
+	f.ConfigPath = func() (string, error) { return profiles.ConfigPath(f.Getenv) }
+	f.Config = sync.OnceValues(func() (*profiles.Config, error) {
+		path, err := f.ConfigPath()
+		if err != nil {
+			return nil, err
+		}
+		return profiles.LoadConfig(path)
+	})
+	return f
 }

@@ -56,16 +56,17 @@ type preparedRequest struct {
 
 // prepare turns a command's arguments and flags into a scheme and a
 // sign.Request. Every failure is a UsageError.
-func (r *requestFlags) prepare(f *Factory, c *cobra.Command, vendorName, method, target string) (*preparedRequest, error) {
-	vendor, err := profiles.Builtin(vendorName)
+func (r *requestFlags) prepare(f *Factory, c *cobra.Command, profileName, method, target string) (*preparedRequest, error) {
+	target0, err := resolveProfile(f, profileName)
 	if err != nil {
-		var unknown *profiles.UnknownVendorError
-		if errors.As(err, &unknown) {
-			return nil, usageErrorf("%v; run 'hmacctl sign --help' for usage", err)
-		}
 		return nil, err
 	}
-	scheme, err := vendor.Scheme(r.Variant)
+	vendor, saved := target0.vendor, target0.profile
+	variant := r.Variant
+	if variant == "" && saved != nil {
+		variant = saved.Variant
+	}
+	scheme, err := vendor.Scheme(variant)
 	if err != nil {
 		var unknown *profiles.UnknownVariantError
 		if errors.As(err, &unknown) {
@@ -89,6 +90,9 @@ func (r *requestFlags) prepare(f *Factory, c *cobra.Command, vendorName, method,
 		Timestamp: r.Timestamp,
 		Time:      f.Now().Add(r.TimeOffset),
 	}
+	if saved != nil && saved.BaseURL != "" {
+		req.BaseURL = saved.BaseURL
+	}
 	if r.BaseURL != "" {
 		u, err := url.Parse(r.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -96,7 +100,7 @@ func (r *requestFlags) prepare(f *Factory, c *cobra.Command, vendorName, method,
 		}
 		req.BaseURL = r.BaseURL
 	}
-	if req.Settings, err = r.settings(scheme); err != nil {
+	if req.Settings, err = r.settings(scheme, saved); err != nil {
 		return nil, err
 	}
 	if c.Flags().Changed("data") {
@@ -111,7 +115,7 @@ func (r *requestFlags) prepare(f *Factory, c *cobra.Command, vendorName, method,
 	} else if req.Fields, err = r.fields(f); err != nil {
 		return nil, err
 	}
-	creds, sources, err := resolveCredentials(f, scheme.Credentials(), r.APIKey, vendorName)
+	creds, sources, err := resolveCredentials(f, scheme.Credentials(), r.APIKey, profileName, saved)
 	if err != nil {
 		return nil, err
 	}
@@ -119,12 +123,16 @@ func (r *requestFlags) prepare(f *Factory, c *cobra.Command, vendorName, method,
 	return &preparedRequest{Scheme: scheme, Request: req, Sources: sources}, nil
 }
 
-func (r *requestFlags) settings(scheme *profiles.Scheme) (map[string]string, error) {
-	if len(r.Settings) == 0 {
-		return nil, nil
-	}
+func (r *requestFlags) settings(scheme *profiles.Scheme, saved *profiles.Profile) (map[string]string, error) {
 	known := scheme.Settings()
 	out := map[string]string{}
+	if saved != nil {
+		for name, value := range saved.Settings {
+			if _, ok := known[name]; ok {
+				out[name] = value
+			}
+		}
+	}
 	for _, kv := range r.Settings {
 		name, value, ok := strings.Cut(kv, "=")
 		if !ok || name == "" {
@@ -137,6 +145,9 @@ func (r *requestFlags) settings(scheme *profiles.Scheme) (map[string]string, err
 			return nil, usageErrorf("--set %s: %s has no such setting (known: %s)", name, scheme.Vendor, strings.Join(sortedKeys(known), ", "))
 		}
 		out[name] = value
+	}
+	if len(out) == 0 {
+		return nil, nil
 	}
 	return out, nil
 }

@@ -2,7 +2,10 @@ package cmd
 
 import (
 	"bytes"
+
 	"errors"
+	"github.com/hmacctl/hmacctl/keystore"
+	"github.com/hmacctl/hmacctl/profiles"
 	"io"
 	"os"
 	"strings"
@@ -19,6 +22,10 @@ func testFactory(env map[string]string) (*Factory, *bytes.Buffer, *bytes.Buffer)
 		Now:      func() time.Time { return time.UnixMilli(1578565539808) },
 		Getenv:   func(name string) string { return env[name] },
 		ReadFile: os.ReadFile,
+		Config: func() (*profiles.Config, error) {
+			return &profiles.Config{Profiles: map[string]profiles.Profile{}}, nil
+		},
+		Keystore: func() keystore.Store { return keystore.NewMemory() },
 	}, out, errOut
 }
 
