@@ -71,6 +71,7 @@ func TestScripts(t *testing.T) {
 //	/slow          answers after 3 seconds
 //	/redirect      302 to /echo/redirected
 //	/skew/...      as /echo, with a Date header an hour ahead
+//	/cut           a response that breaks off in the middle of its body
 func echoHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/echo", echo)
@@ -93,6 +94,16 @@ func echoHandler() http.Handler {
 	}
 	mux.HandleFunc("/skew", skewed)
 	mux.HandleFunc("/skew/", skewed)
+	mux.HandleFunc("/cut", func(w http.ResponseWriter, r *http.Request) {
+		// Promise 1000 bytes, send 7, and drop the connection.
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return
+		}
+		buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial")
+		buf.Flush()
+		conn.Close()
+	})
 	mux.HandleFunc("/redirect", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/echo/redirected", http.StatusFound)
 	})
