@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/hmacctl/hmacctl/cmd"
+	"github.com/hmacctl/hmacctl/keystore"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -26,7 +28,16 @@ import (
 // "hmacctl" command inside scripts.
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"hmacctl": func() { os.Exit(cmd.Main(cmd.NewFactory())) },
+		"hmacctl": func() {
+			f := cmd.NewFactory()
+			// Test code only: scripts keep keyring items in files so that
+			// they survive from one exec to the next. The shipped binary
+			// has no such backend and no such switch.
+			if dir := os.Getenv("HMACCTL_TEST_KEYSTORE_DIR"); dir != "" {
+				f.Keystore = func() keystore.Store { return fileStore(dir) }
+			}
+			os.Exit(cmd.Main(f))
+		},
 	})
 }
 
@@ -42,6 +53,8 @@ func TestScripts(t *testing.T) {
 				env.Setenv(name, "")
 				env.Setenv(name+"_FILE", "")
 			}
+			env.Setenv("HMACCTL_CONFIG", filepath.Join(env.WorkDir, "config", "config.toml"))
+			env.Setenv("HMACCTL_TEST_KEYSTORE_DIR", filepath.Join(env.WorkDir, "keystore"))
 			srv := httptest.NewServer(echoHandler())
 			env.Defer(srv.Close)
 			env.Setenv("SERVER", srv.URL)
@@ -195,6 +208,37 @@ func startVerifyServer(dir string) (string, func(), error) {
 		return "", nil, fmt.Errorf("verifyserver did not start: %q, %v", line, err)
 	}
 	return url, stop, nil
+}
+
+// fileStore is a keystore.Store that keeps each item in a file of its own
+// under a directory: for scripts only.
+type fileStore string
+
+func (d fileStore) path(service, account string) string {
+	return filepath.Join(string(d), hex.EncodeToString([]byte(service+"/"+account)))
+}
+
+func (d fileStore) Get(service, account string) (string, error) {
+	data, err := os.ReadFile(d.path(service, account))
+	if errors.Is(err, os.ErrNotExist) {
+		return "", keystore.ErrNotFound
+	}
+	return string(data), err
+}
+
+func (d fileStore) Set(service, account, secret string) error {
+	if err := os.MkdirAll(string(d), 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(d.path(service, account), []byte(secret), 0o600)
+}
+
+func (d fileStore) Delete(service, account string) error {
+	err := os.Remove(d.path(service, account))
+	if errors.Is(err, os.ErrNotExist) {
+		return keystore.ErrNotFound
+	}
+	return err
 }
 
 // cmdExits runs a program and checks its exit code:

@@ -24,6 +24,10 @@ type IOStreams struct {
 	StdoutTTY bool
 	// StderrTTY reports whether ErrOut is a terminal.
 	StderrTTY bool
+	// StdinTTY reports whether In is a terminal.
+	StdinTTY bool
+	// ReadPassword reads a line from the terminal without echo.
+	ReadPassword func() (string, error)
 	// Color says whether Out may carry color escapes; set from --color,
 	// NO_COLOR and StdoutTTY.
 	Color bool
@@ -56,6 +60,11 @@ func NewFactory() *Factory {
 			ErrOut:    os.Stderr,
 			StdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
 			StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
+			StdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
+			ReadPassword: func() (string, error) {
+				b, err := term.ReadPassword(int(os.Stdin.Fd()))
+				return string(b), err
+			},
 		},
 		Now:      time.Now,
 		Getenv:   os.Getenv,

@@ -28,12 +28,14 @@ type requestFlags struct {
 	Variant    string
 	APIKey     string
 	Settings   []string
+	factory    *Factory
 	// streaming lets a large -d @FILE or -d @- become a stream (request
 	// sets it; the caller then calls streamBody).
 	streaming bool
 }
 
-func (r *requestFlags) register(c *cobra.Command) {
+func (r *requestFlags) register(f *Factory, c *cobra.Command) {
+	r.factory = f
 	fl := c.Flags()
 	fl.StringVarP(&r.Data, "data", "d", "", "body sent and signed byte for byte: TEXT, @FILE, or @- for stdin")
 	fl.VarP(fieldFlag{&r.Fields, false}, "raw-field", "f", "add a string field key=value (JSON body, or query for GET/HEAD/DELETE)")
@@ -43,6 +45,8 @@ func (r *requestFlags) register(c *cobra.Command) {
 	fl.StringVar(&r.BaseURL, "base-url", "", "override the vendor's base URL")
 	fl.StringVar(&r.Variant, "variant", "", "use a named variant of the vendor's scheme (see docs/vendors.md)")
 	fl.StringVar(&r.APIKey, "api-key", "", "the API key (not secret); default $HMACCTL_API_KEY")
+	c.ValidArgsFunction = completeRequestArgs(r.factory)
+	_ = c.RegisterFlagCompletionFunc("variant", completeVariantOfArg(r.factory))
 	fl.StringArrayVar(&r.Settings, "set", nil, "override a vendor setting name=value (e.g. recvWindow=10000)")
 }
 
@@ -94,11 +98,9 @@ func (r *requestFlags) prepare(f *Factory, c *cobra.Command, profileName, method
 		req.BaseURL = saved.BaseURL
 	}
 	if r.BaseURL != "" {
-		u, err := url.Parse(r.BaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, usageErrorf("--base-url %q is not an http(s) URL like https://api.example.com/v1", r.BaseURL)
+		if req.BaseURL, err = r.checkBaseURL(r.BaseURL); err != nil {
+			return nil, err
 		}
-		req.BaseURL = r.BaseURL
 	}
 	if req.Settings, err = r.settings(scheme, saved); err != nil {
 		return nil, err
@@ -121,6 +123,15 @@ func (r *requestFlags) prepare(f *Factory, c *cobra.Command, profileName, method
 	}
 	req.Credentials = creds
 	return &preparedRequest{Scheme: scheme, Request: req, Sources: sources}, nil
+}
+
+// checkBaseURL accepts an absolute http(s) URL.
+func (r *requestFlags) checkBaseURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", usageErrorf("--base-url %q is not an http(s) URL like https://api.example.com/v1", raw)
+	}
+	return raw, nil
 }
 
 func (r *requestFlags) settings(scheme *profiles.Scheme, saved *profiles.Profile) (map[string]string, error) {

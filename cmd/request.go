@@ -74,7 +74,7 @@ Exit codes: 0 for 1xx-3xx; 4 for 4xx and 5 for 5xx, with the body printed;
 		},
 	}
 	fl := c.Flags()
-	opts.Request.register(c)
+	opts.Request.register(f, c)
 	fl.StringArrayVarP(&opts.Headers, "header", "H", nil, "add a header 'Name: value' (repeatable)")
 	fl.BoolVarP(&opts.Include, "include", "i", false, "print the status line and response headers before the body")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "print the canonical string and the request as sent on stderr")

@@ -58,7 +58,7 @@ is signed exactly as typed. PROFILE is a built-in vendor name for now.`,
 		},
 	}
 	c.Flags().StringVar(&opts.Print, "print", "", "what to print: "+strings.Join(printModes(), "|")+" (default: a readable view)")
-	opts.Request.register(c)
+	opts.Request.register(f, c)
 	return c
 }
 
