@@ -217,7 +217,9 @@ type stringExpr struct {
 
 type piece struct {
 	// isBody marks the body variable, which a streamed body replaces.
-	isBody   bool
+	isBody bool
+	// name is the variable's name, for a variable piece.
+	name     string
 	literal  string
 	variable func(*Vars) string
 	closure  func(*Vars) (string, error)
@@ -311,7 +313,7 @@ func (c *compiler) piece(n ast.Expr) (piece, error) {
 		return piece{literal: s}, nil
 	case *ast.Ident:
 		if get, ok := stringVarGetter(n.Name); ok {
-			return piece{variable: get, isBody: n.Name == "body"}, nil
+			return piece{variable: get, name: n.Name, isBody: n.Name == "body"}, nil
 		}
 	}
 	return piece{closure: x.str}, nil

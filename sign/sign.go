@@ -45,6 +45,10 @@ type Request struct {
 	// Timestamp, when not empty, is signed and sent as is instead of
 	// Time, in the scheme's own format.
 	Timestamp string
+	// Received says the request already carries the parameters the
+	// scheme adds before signing (a captured request being verified):
+	// they are signed where they are instead of being added again.
+	Received bool
 }
 
 // Field is one name/value pair for a body or query. Value is a string, a
@@ -202,7 +206,11 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 		// not change when the caller reuses the body's bytes.
 		bodyText = string(body)
 	}
-	if query, err = s.addParams(s.preParams, vars, base, relPath, query, bodyText, len(s.postParams) == 0); err != nil {
+	preParams := s.preParams
+	if req.Received {
+		preParams = nil
+	}
+	if query, err = s.addParams(preParams, vars, base, relPath, query, bodyText, len(s.postParams) == 0); err != nil {
 		return nil, err
 	}
 
