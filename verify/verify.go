@@ -55,6 +55,9 @@ func Check(scheme *profiles.Scheme, in Input) (*Result, error) {
 		return out, nil
 	}
 	out.Match = hmac.Equal(want, got)
+	if out.Match && in.Signature != res.Signature {
+		out.Note = "the bytes match, but the signature is not written as the scheme writes it (" + res.Signature + "); a server comparing text would reject it"
+	}
 	return out, nil
 }
 
