@@ -11,6 +11,7 @@ import (
 const (
 	exitOK         = 0
 	exitError      = 1
+	exitMismatch   = 1
 	exitBadInput   = 2
 	exitNoResponse = 3
 	exitHTTP4xx    = 4
@@ -51,6 +52,7 @@ func exitCode(err error) int {
 	var usage *UsageError
 	var status *StatusError
 	var noResponse *send.NoResponseError
+	var mismatch *VerifyError
 	switch {
 	case errors.As(err, &usage):
 		return exitBadInput
@@ -60,6 +62,8 @@ func exitCode(err error) int {
 		return exitHTTP5xx
 	case errors.As(err, &status):
 		return exitHTTP4xx
+	case errors.As(err, &mismatch):
+		return exitMismatch
 	}
 	return exitError
 }

@@ -46,7 +46,7 @@ with _FILE appended. No flag takes a secret.`,
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
-	root.AddCommand(NewCmdSign(f, nil), NewCmdRequest(f, nil), NewCmdProfile(f))
+	root.AddCommand(NewCmdSign(f, nil), NewCmdRequest(f, nil), NewCmdVerify(f, nil), NewCmdProfile(f))
 	return root
 }
 

@@ -103,6 +103,10 @@ func (s *Scheme) Settings() map[string]string { return s.settings }
 // TimestampFormat is how the scheme writes its timestamp.
 func (s *Scheme) TimestampFormat() TimestampFormat { return s.timestamp }
 
+// TimestampIsExpiry reports whether the timestamp is an expiry (the clock
+// plus an offset setting) rather than the time of signing.
+func (s *Scheme) TimestampIsExpiry() bool { return s.timestampOffset != "" }
+
 // BodyFormat is how the scheme serializes fields into a body.
 func (s *Scheme) BodyFormat() BodyFormat { return s.bodyFormat }
 

@@ -1,0 +1,489 @@
+package cmd
+
+import (
+	"encoding/base64"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/hmacctl/hmacctl/profiles"
+	"github.com/hmacctl/hmacctl/sign"
+	"github.com/hmacctl/hmacctl/verify"
+	"github.com/spf13/cobra"
+)
+
+// VerifyError is a signature that does not match, or a timestamp out of
+// range: exit 1.
+type VerifyError struct {
+	Msg string
+}
+
+func (e *VerifyError) Error() string { return e.Msg }
+
+// VerifyOptions are the inputs of `hmacctl verify`.
+type VerifyOptions struct {
+	IO          *IOStreams
+	Factory     *Factory
+	Profile     string
+	Method      string
+	Path        string
+	Signature   string
+	RequestFile string
+	MaxAge      time.Duration
+	Explain     bool
+	Compare     string
+	Print       string
+	Request     requestFlags
+}
+
+// NewCmdVerify builds `hmacctl verify`.
+func NewCmdVerify(f *Factory, runF func(*VerifyOptions) error) *cobra.Command {
+	opts := &VerifyOptions{IO: f.IO, Factory: f}
+	c := &cobra.Command{
+		Use:   "verify PROFILE [METHOD PATH]",
+		Short: "Check a signature, and explain a mismatch",
+		Long: `Check a request's signature with a vendor's scheme: sign it again and compare
+in constant time. Exit 0 on a match, 1 on a mismatch (or a timestamp outside
+--max-age), 2 on bad input.
+
+Give the request as METHOD PATH with --signature, --timestamp and -d/-f/-F as
+for sign, or as a raw HTTP/1.1 request with --request FILE (- for stdin), as
+captured by a proxy or 'nc -l': the signature, timestamp and API key are then
+read from where the vendor puts them.
+
+--explain searches the plausible misreadings for one that reproduces the
+signature (the timestamp's unit, the query's encoding, the path, the body's
+serialization, the secret, other variants and vendors) and shows the canonical
+strings side by side. Without --signature it prints every reading.`,
+		Example: `  hmacctl verify woox GET '/v3/algo/orders?algoType=STOP' --timestamp 1578565539808 --signature fddab579...
+  nc -l 8080 > captured.http; hmacctl verify binance --request captured.http --explain
+  hmacctl verify bybit POST /v5/order/create -d @body.json --timestamp 1700000000000 --compare @their-origin-string.txt`,
+		Args: func(c *cobra.Command, args []string) error {
+			if opts.RequestFile != "" {
+				return exactArgs(1, "PROFILE, with --request")(c, args)
+			}
+			return exactArgs(3, "PROFILE METHOD PATH")(c, args)
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Profile = args[0]
+			if len(args) == 3 {
+				opts.Method, opts.Path = args[1], args[2]
+			}
+			if opts.RequestFile == "" && opts.Signature == "" && !opts.Explain && opts.Compare == "" {
+				return usageErrorf("give --signature SIG to check, --explain to list the readings, or --compare TEXT")
+			}
+			if opts.RequestFile != "" && (opts.Signature != "" || c.Flags().Changed("data") || len(opts.Request.Fields) > 0) {
+				return usageErrorf("--request takes the signature and body from the captured request; drop --signature, -d, -f and -F")
+			}
+			if opts.Print != "" && opts.Print != "json" {
+				return usageErrorf("--print %q: verify prints text or json", opts.Print)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return verifyRun(opts, c)
+		},
+	}
+	opts.Request.register(f, c)
+	fl := c.Flags()
+	fl.StringVar(&opts.Signature, "signature", "", "the signature to check")
+	fl.StringVar(&opts.RequestFile, "request", "", "a raw HTTP/1.1 request to check: FILE, or - for stdin")
+	fl.DurationVar(&opts.MaxAge, "max-age", 5*time.Minute, "reject a timestamp older or further in the future than this (0 to skip)")
+	fl.BoolVar(&opts.Explain, "explain", false, "on a mismatch, search the plausible readings for one that reproduces the signature")
+	fl.StringVar(&opts.Compare, "compare", "", "a string to sign from elsewhere (TEXT or @FILE), diffed with hmacctl's")
+	fl.StringVar(&opts.Print, "print", "", "json for one JSON object")
+	return c
+}
+
+func verifyRun(opts *VerifyOptions, c *cobra.Command) error {
+	f := opts.Factory
+	var in verify.Input
+	var prepared *preparedRequest
+	var found map[string]string
+	if opts.RequestFile != "" {
+		r, err := resolveProfile(f, opts.Profile)
+		if err != nil {
+			return err
+		}
+		variant := opts.Request.Variant
+		if variant == "" && r.profile != nil {
+			variant = r.profile.Variant
+		}
+		scheme, err := r.vendor.Scheme(variant)
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		baseURL := scheme.BaseURL
+		if r.profile != nil && r.profile.BaseURL != "" {
+			baseURL = r.profile.BaseURL
+		}
+		if opts.Request.BaseURL != "" {
+			baseURL = opts.Request.BaseURL
+		}
+		raw, err := readRequestFile(f, opts.RequestFile)
+		if err != nil {
+			return err
+		}
+		parsed, err := verify.ParseRequest(strings.NewReader(string(raw)), scheme, baseURL)
+		if err != nil {
+			return usageErrorf("--request %s: %v", opts.RequestFile, err)
+		}
+		if key := parsed.Request.Credentials["api_key"]; key != "" && opts.Request.APIKey == "" {
+			opts.Request.APIKey = key
+		}
+		opts.Request.BaseURL = baseURL
+		if prepared, err = opts.Request.prepare(f, c, opts.Profile, parsed.Request.Method, "/"); err != nil {
+			return err
+		}
+		in = parsed.Input
+		in.Request.Credentials = prepared.Request.Credentials
+		for k, v := range prepared.Request.Settings {
+			if _, ok := in.Request.Settings[k]; !ok {
+				in.Request.Settings[k] = v
+			}
+		}
+		found = parsed.Found
+	} else {
+		var err error
+		if prepared, err = opts.Request.prepare(f, c, opts.Profile, opts.Method, opts.Path); err != nil {
+			return err
+		}
+		if prepared.Request.Timestamp == "" && prepared.Scheme.TimestampFormat() != sign.NoTimestamp {
+			return usageErrorf("--timestamp is required: give the timestamp that was signed (%s signs one)", prepared.Scheme.Vendor)
+		}
+		in = verify.Input{Request: prepared.Request, Signature: opts.Signature}
+	}
+
+	report := verifyReport{Vendor: prepared.Scheme.Vendor, Variant: prepared.Scheme.Variant, Found: found, Timestamp: in.Request.Timestamp}
+	var failures []string
+	if in.Signature != "" {
+		res, err := verify.Check(prepared.Scheme, in)
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		report.setCheck(res)
+		if !res.Match {
+			failures = append(failures, "signature mismatch")
+		}
+	} else if res, err := prepared.Scheme.Sign(in.Request); err == nil {
+		report.Canonical = res.Canonical
+		report.Expected = res.Signature
+	} else {
+		return usageErrorf("%v", err)
+	}
+	if msg := checkAge(prepared.Scheme, in.Request.Timestamp, opts.MaxAge, f.Now()); msg != "" {
+		report.AgeProblem = msg
+		failures = append(failures, msg)
+	}
+	if opts.Explain && (in.Signature == "" || !report.Match) {
+		ex, err := verify.Explain(prepared.Scheme, in, otherReadings(f, prepared.Scheme))
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		report.Explanation = ex
+	}
+	if opts.Compare != "" {
+		text, err := compareText(f, opts.Compare)
+		if err != nil {
+			return err
+		}
+		report.Compare = text
+		report.HasCompare = true
+	}
+	if opts.Print == "json" {
+		if err := writeJSON(opts.IO.Out, report.json()); err != nil {
+			return err
+		}
+	} else if _, err := io.WriteString(opts.IO.Out, report.text(newPalette(opts.IO.Color))); err != nil {
+		return err
+	}
+	if len(failures) > 0 {
+		hint := ""
+		if report.Explanation == nil && in.Signature != "" && !report.Match {
+			hint = "; run with --explain to find what was signed differently"
+		}
+		return &VerifyError{Msg: strings.Join(failures, "; ") + hint}
+	}
+	return nil
+}
+
+func readRequestFile(f *Factory, name string) ([]byte, error) {
+	if name == "-" {
+		b, err := io.ReadAll(io.LimitReader(f.IO.In, verify.MaxBody+1<<20))
+		if err != nil {
+			return nil, usageErrorf("cannot read the request from stdin: %v", err)
+		}
+		return b, nil
+	}
+	b, err := f.ReadFile(name)
+	if err != nil {
+		return nil, usageErrorf("cannot read --request %s: %v", name, unwrapPathError(err))
+	}
+	return b, nil
+}
+
+func compareText(f *Factory, arg string) ([]byte, error) {
+	if path, ok := strings.CutPrefix(arg, "@"); ok {
+		b, err := f.ReadFile(path)
+		if err != nil {
+			return nil, usageErrorf("cannot read --compare %s: %v", path, unwrapPathError(err))
+		}
+		return b, nil
+	}
+	return []byte(arg), nil
+}
+
+// checkAge says how far a timestamp is outside maxAge, and what to do;
+// "" when it is within, or cannot be judged.
+func checkAge(s *profiles.Scheme, ts string, maxAge time.Duration, now time.Time) string {
+	if maxAge <= 0 || ts == "" || s.TimestampFormat() == sign.NoTimestamp {
+		return ""
+	}
+	t, err := s.TimestampFormat().Parse(ts)
+	if err != nil {
+		return ""
+	}
+	if s.TimestampIsExpiry() {
+		// An expiry: it must be in the future, and not too far.
+		switch {
+		case t.Before(now):
+			return fmt.Sprintf("the request expired %s ago (at %s)", now.Sub(t).Round(time.Second), t.UTC().Format(time.RFC3339))
+		case t.Sub(now) > maxAge:
+			return fmt.Sprintf("the expiry is %s ahead, beyond --max-age %s", t.Sub(now).Round(time.Second), maxAge)
+		}
+		return ""
+	}
+	age := now.Sub(t)
+	switch {
+	case age > maxAge:
+		return fmt.Sprintf("the timestamp is %s behind this machine's clock (--max-age %s): the request is old, or the signer's clock is slow; sign with --time-offset or --sync-time", age.Round(time.Millisecond), maxAge)
+	case -age > maxAge:
+		return fmt.Sprintf("the timestamp is %s ahead of this machine's clock (--max-age %s): the signer's clock is fast; sign with --time-offset or --sync-time", (-age).Round(time.Millisecond), maxAge)
+	}
+	return ""
+}
+
+// otherReadings lists the vendor's other variants, then every other
+// vendor's default scheme, for the explain search.
+func otherReadings(f *Factory, current *profiles.Scheme) verify.Others {
+	return func() []verify.Named {
+		var out []verify.Named
+		cfg, err := f.Config()
+		if err != nil {
+			return nil
+		}
+		if v, err := cfg.Vendor(current.Vendor); err == nil {
+			for _, variant := range append([]profiles.Variant{{}}, v.Variants()...) {
+				if variant.Name == current.Variant {
+					continue
+				}
+				if s, err := v.Scheme(variant.Name); err == nil {
+					name := "variant " + variant.Name
+					if variant.Name == "" {
+						name = "the default reading of " + current.Vendor
+					}
+					out = append(out, verify.Named{Name: name + ": " + variant.Description, Scheme: s})
+				}
+			}
+		}
+		for _, name := range vendorNames(f) {
+			if name == current.Vendor {
+				continue
+			}
+			if v, err := cfg.Vendor(name); err == nil {
+				if s, err := v.Scheme(""); err == nil {
+					out = append(out, verify.Named{Name: "the scheme of vendor " + name, Scheme: s})
+				}
+			}
+		}
+		return out
+	}
+}
+
+type verifyReport struct {
+	Vendor, Variant string
+	Found           map[string]string
+	Timestamp       string
+	Checked         bool
+	Match           bool
+	Expected        string
+	Received        string
+	Note            string
+	Canonical       []byte
+	AgeProblem      string
+	Explanation     *verify.Explanation
+	Compare         []byte
+	HasCompare      bool
+}
+
+func (r *verifyReport) setCheck(res *verify.Result) {
+	r.Checked, r.Match, r.Expected, r.Received, r.Note, r.Canonical = true, res.Match, res.Expected, res.Received, res.Note, res.Canonical
+}
+
+func (r *verifyReport) text(p palette) string {
+	var b strings.Builder
+	title := r.Vendor
+	if r.Variant != "" {
+		title += " (variant " + r.Variant + ")"
+	}
+	switch {
+	case r.Checked && r.Match:
+		fmt.Fprintf(&b, "%s: %s\n", p.label(title), p.value("signature matches"))
+	case r.Checked:
+		fmt.Fprintf(&b, "%s: %s\n", p.label(title), p.masked("signature mismatch"))
+	default:
+		fmt.Fprintf(&b, "%s\n", p.label(title))
+	}
+	for _, what := range []string{"signature", "timestamp", "api_key"} {
+		if where, ok := r.Found[what]; ok {
+			fmt.Fprintf(&b, "%s read from %s\n", what, where)
+		}
+	}
+	writeCanonical(&b, "canonical", r.Canonical, p)
+	if r.Expected != "" {
+		fmt.Fprintf(&b, "expected:  %s\n", r.Expected)
+	}
+	if r.Checked {
+		fmt.Fprintf(&b, "received:  %s\n", r.Received)
+	}
+	if r.Note != "" {
+		fmt.Fprintf(&b, "note: %s\n", r.Note)
+	}
+	if r.AgeProblem != "" {
+		fmt.Fprintf(&b, "timestamp: %s\n", r.AgeProblem)
+	}
+	if ex := r.Explanation; ex != nil {
+		switch {
+		case r.Checked && ex.Match != nil:
+			fmt.Fprintf(&b, "\nexplain: the signature was made with %s\n", p.label(ex.Match.Name))
+			if ex.Match.Encoding != "" {
+				fmt.Fprintf(&b, "  and written in %s\n", ex.Match.Encoding)
+			}
+			writeDiff(&b, r.Canonical, ex.Match.Canonical, "hmacctl", "that reading", p)
+		case r.Checked:
+			fmt.Fprintf(&b, "\nexplain: no reading reproduces the signature; tried:\n")
+			for _, t := range ex.Tried {
+				fmt.Fprintf(&b, "  - %s\n", t.Name)
+			}
+			b.WriteString("Check the secret itself, and compare with the signer's string to sign (--compare).\n")
+		default:
+			b.WriteString("\nreadings (the string each signs):\n")
+			for _, t := range ex.Tried {
+				writeCanonical(&b, "- "+t.Name, t.Canonical, p)
+			}
+		}
+	}
+	if r.HasCompare {
+		b.WriteString("\ncompare:\n")
+		writeDiff(&b, r.Canonical, r.Compare, "hmacctl", "given", p)
+	}
+	return b.String()
+}
+
+func writeCanonical(b *strings.Builder, label string, data []byte, p palette) {
+	fmt.Fprintf(b, "%s (%d bytes):\n", label, len(data))
+	for _, line := range showInvisible(data, p) {
+		b.WriteString("  " + line + "\n")
+	}
+}
+
+// writeDiff shows two strings to sign, one after the other, and marks
+// the first byte where they differ.
+func writeDiff(b *strings.Builder, ours, theirs []byte, ourName, theirName string, p palette) {
+	at := verify.FirstDifference(ours, theirs)
+	if at < 0 {
+		fmt.Fprintf(b, "the %s and %s strings are identical (%d bytes)\n", ourName, theirName, len(ours))
+		return
+	}
+	writeCanonical(b, ourName, ours, p)
+	writeCanonical(b, theirName, theirs, p)
+	fmt.Fprintf(b, "first difference at byte %d: %s has %s, %s has %s\n", at, ourName, describeByte(ours, at), theirName, describeByte(theirs, at))
+	fmt.Fprintf(b, "  %s: %s%s\n", ourName, escapedPrefix(ours, at, p), p.masked("▶"+tail(ours, at, p)))
+	fmt.Fprintf(b, "  %s: %s%s\n", theirName, escapedPrefix(theirs, at, p), p.masked("▶"+tail(theirs, at, p)))
+}
+
+func describeByte(data []byte, at int) string {
+	if at >= len(data) {
+		return "nothing more (it ends there)"
+	}
+	r, _ := utf8.DecodeRune(data[at:])
+	if r == utf8.RuneError || r < 0x20 || r == 0x7f || r == ' ' {
+		return fmt.Sprintf("byte 0x%02x", data[at])
+	}
+	return fmt.Sprintf("%q", r)
+}
+
+// escapedPrefix shows up to 30 bytes before the difference, escaped.
+func escapedPrefix(data []byte, at int, p palette) string {
+	start := max(0, at-30)
+	for start > 0 && !utf8.RuneStart(data[start]) {
+		start--
+	}
+	prefix := strings.Join(showInvisible(data[start:at], newPalette(false)), "")
+	if start > 0 {
+		prefix = "…" + prefix
+	}
+	return prefix
+}
+
+func tail(data []byte, at int, p palette) string {
+	end := min(len(data), at+30)
+	for end < len(data) && !utf8.RuneStart(data[end]) {
+		end++
+	}
+	s := strings.Join(showInvisible(data[at:end], newPalette(false)), "")
+	if end < len(data) {
+		s += "…"
+	}
+	return s
+}
+
+func (r *verifyReport) json() map[string]any {
+	out := map[string]any{
+		"vendor":           r.Vendor,
+		"variant":          r.Variant,
+		"timestamp":        r.Timestamp,
+		"canonical_base64": base64.StdEncoding.EncodeToString(r.Canonical),
+		"expected":         r.Expected,
+	}
+	if utf8.Valid(r.Canonical) {
+		out["canonical"] = string(r.Canonical)
+	}
+	if r.Checked {
+		out["match"], out["received"] = r.Match, r.Received
+	}
+	if r.Note != "" {
+		out["note"] = r.Note
+	}
+	if r.Found != nil {
+		out["found"] = r.Found
+	}
+	if r.AgeProblem != "" {
+		out["timestamp_problem"] = r.AgeProblem
+	}
+	if ex := r.Explanation; ex != nil {
+		tried := []string{}
+		for _, t := range ex.Tried {
+			tried = append(tried, t.Name)
+		}
+		e := map[string]any{"tried": tried}
+		if ex.Match != nil && r.Checked {
+			m := map[string]any{"reading": ex.Match.Name, "signature": ex.Match.Signature, "canonical_base64": base64.StdEncoding.EncodeToString(ex.Match.Canonical)}
+			if utf8.Valid(ex.Match.Canonical) {
+				m["canonical"] = string(ex.Match.Canonical)
+			}
+			if ex.Match.Encoding != "" {
+				m["encoding"] = ex.Match.Encoding
+			}
+			m["first_difference"] = verify.FirstDifference(r.Canonical, ex.Match.Canonical)
+			e["match"] = m
+		}
+		out["explain"] = e
+	}
+	if r.HasCompare {
+		out["compare"] = map[string]any{"first_difference": verify.FirstDifference(r.Canonical, r.Compare), "identical": verify.FirstDifference(r.Canonical, r.Compare) < 0}
+	}
+	return out
+}
