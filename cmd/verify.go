@@ -1,10 +1,17 @@
 package cmd
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -35,6 +42,8 @@ type VerifyOptions struct {
 	Explain     bool
 	Compare     string
 	Print       string
+	Listen      string
+	MaxBody     int64
 	Request     requestFlags
 }
 
@@ -61,6 +70,9 @@ strings side by side. Without --signature it prints every reading.`,
   nc -l 8080 > captured.http; hmacctl verify binance --request captured.http --explain
   hmacctl verify bybit POST /v5/order/create -d @body.json --timestamp 1700000000000 --compare @their-origin-string.txt`,
 		Args: func(c *cobra.Command, args []string) error {
+			if opts.Listen != "" {
+				return exactArgs(1, "PROFILE, with --listen")(c, args)
+			}
 			if opts.RequestFile != "" {
 				return exactArgs(1, "PROFILE, with --request")(c, args)
 			}
@@ -70,6 +82,12 @@ strings side by side. Without --signature it prints every reading.`,
 			opts.Profile = args[0]
 			if len(args) == 3 {
 				opts.Method, opts.Path = args[1], args[2]
+			}
+			if opts.Listen != "" {
+				if runF != nil {
+					return runF(opts)
+				}
+				return listenRun(opts, c)
 			}
 			if opts.RequestFile == "" && opts.Signature == "" && !opts.Explain && opts.Compare == "" {
 				return usageErrorf("give --signature SIG to check, --explain to list the readings, or --compare TEXT")
@@ -94,7 +112,68 @@ strings side by side. Without --signature it prints every reading.`,
 	fl.BoolVar(&opts.Explain, "explain", false, "on a mismatch, search the plausible readings for one that reproduces the signature")
 	fl.StringVar(&opts.Compare, "compare", "", "a string to sign from elsewhere (TEXT or @FILE), diffed with hmacctl's")
 	fl.StringVar(&opts.Print, "print", "", "json for one JSON object")
+	fl.StringVar(&opts.Listen, "listen", "", "serve a verifying server on ADDR (host:port; host 127.0.0.1 when empty)")
+	fl.Int64Var(&opts.MaxBody, "max-body", 8<<20, "with --listen, the largest request body accepted, in bytes")
 	return c
+}
+
+// listenRun serves verifications until SIGINT or SIGTERM.
+func listenRun(opts *VerifyOptions, c *cobra.Command) error {
+	f := opts.Factory
+	if opts.MaxBody <= 0 {
+		return usageErrorf("--max-body must be positive")
+	}
+	host, port, err := net.SplitHostPort(opts.Listen)
+	if err != nil {
+		return usageErrorf("--listen %q is not host:port (e.g. 127.0.0.1:8080 or :8080)", opts.Listen)
+	}
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	prepared, err := opts.Request.prepare(f, c, opts.Profile, "GET", "/")
+	if err != nil {
+		return err
+	}
+	others := sync.OnceValue(func() []verify.Named { return otherReadings(f, prepared.Scheme)() })
+	srv := &verify.Server{
+		Scheme:      prepared.Scheme,
+		BaseURL:     prepared.Request.BaseURL,
+		Credentials: prepared.Request.Credentials,
+		Settings:    prepared.Request.Settings,
+		MaxAge:      opts.MaxAge,
+		MaxBody:     opts.MaxBody,
+		Now:         f.Now,
+		Age:         func(ts string, now time.Time) string { return checkAge(prepared.Scheme, ts, opts.MaxAge, now) },
+		Others:      others,
+	}
+	var logMu sync.Mutex
+	srv.Log = func(line string) {
+		logMu.Lock()
+		defer logMu.Unlock()
+		fmt.Fprintln(f.IO.ErrOut, line)
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, port))
+	if err != nil {
+		return usageErrorf("cannot listen on %s: %v", opts.Listen, err)
+	}
+	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	fmt.Fprintf(f.IO.Out, "listening on http://%s (verifying %s; base URL %s)\n", ln.Addr(), prepared.Scheme.Vendor, prepared.Request.BaseURL)
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	fmt.Fprintln(f.IO.ErrOut, "hmacctl: stopped")
+	return nil
 }
 
 func verifyRun(opts *VerifyOptions, c *cobra.Command) error {

@@ -91,6 +91,11 @@ func ParseRequest(r io.Reader, scheme *profiles.Scheme, baseURL string) (*Parsed
 	if len(body) > MaxBody {
 		return nil, fmt.Errorf("the request's body is over %d MiB", MaxBody>>20)
 	}
+	return parseHTTP(req, body, scheme, baseURL)
+}
+
+// parseHTTP takes a received request apart; body is its body, read.
+func parseHTTP(req *http.Request, body []byte, scheme *profiles.Scheme, baseURL string) (*Parsed, error) {
 	target := req.RequestURI
 	if u, err := url.Parse(target); err == nil && u.IsAbs() {
 		target = strings.TrimPrefix(target, u.Scheme+"://"+u.Host)

@@ -1,0 +1,137 @@
+package verify
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+	"unicode/utf8"
+
+	"github.com/hmacctl/hmacctl/profiles"
+)
+
+// Server is a verifying HTTP server for one scheme: every request it
+// receives is checked; a valid one gets 200 with the canonical string
+// computed here, an invalid one 401 with the explanation.
+type Server struct {
+	Scheme  *profiles.Scheme
+	BaseURL string
+	// Credentials and Settings sign the requests again (the API key, when
+	// a request carries one, is taken from it).
+	Credentials map[string]string
+	Settings    map[string]string
+	// MaxAge bounds a timestamp's distance from Now; 0 skips the check.
+	MaxAge time.Duration
+	// MaxBody bounds a request's body: a larger one gets 413.
+	MaxBody int64
+	// Now is the clock.
+	Now func() time.Time
+	// Age checks a timestamp against the clock; "" when it is fine.
+	Age func(ts string, now time.Time) string
+	// Others gives the other readings for explanations.
+	Others Others
+	// Log, when set, is told one line per request.
+	Log func(string)
+}
+
+type verdict struct {
+	OK              bool              `json:"ok"`
+	Vendor          string            `json:"vendor"`
+	Error           string            `json:"error,omitempty"`
+	Canonical       *string           `json:"canonical,omitempty"`
+	CanonicalBase64 string            `json:"canonical_base64,omitempty"`
+	Expected        string            `json:"expected_signature,omitempty"`
+	Received        string            `json:"received_signature,omitempty"`
+	Found           map[string]string `json:"found,omitempty"`
+	Explain         *explainJSON      `json:"explain,omitempty"`
+}
+
+type explainJSON struct {
+	Reading         string   `json:"reading,omitempty"`
+	Encoding        string   `json:"encoding,omitempty"`
+	Canonical       *string  `json:"canonical,omitempty"`
+	FirstDifference int      `json:"first_difference,omitempty"`
+	Tried           []string `json:"tried"`
+}
+
+// ServeHTTP verifies one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	v, status := s.check(w, r)
+	v.Vendor = s.Scheme.Vendor
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	if s.Log != nil {
+		outcome := "ok"
+		if !v.OK {
+			outcome = v.Error
+		}
+		s.Log(fmt.Sprintf("%s %s %s -> %d %s (%s)", r.RemoteAddr, r.Method, r.RequestURI, status, outcome, time.Since(start).Round(time.Microsecond)))
+	}
+}
+
+func (s *Server) check(w http.ResponseWriter, r *http.Request) (verdict, int) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.MaxBody))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return verdict{Error: fmt.Sprintf("the body is over the limit of %d bytes", s.MaxBody)}, http.StatusRequestEntityTooLarge
+	}
+	if err != nil {
+		return verdict{Error: "reading the body: " + err.Error()}, http.StatusBadRequest
+	}
+	parsed, err := parseHTTP(r, body, s.Scheme, s.BaseURL)
+	if err != nil {
+		return verdict{Error: err.Error()}, http.StatusUnauthorized
+	}
+	in := parsed.Input
+	for k, v := range s.Credentials {
+		if _, ok := in.Request.Credentials[k]; !ok {
+			in.Request.Credentials[k] = v
+		}
+	}
+	for k, v := range s.Settings {
+		if _, ok := in.Request.Settings[k]; !ok {
+			in.Request.Settings[k] = v
+		}
+	}
+	res, err := Check(s.Scheme, in)
+	if err != nil {
+		return verdict{Error: err.Error(), Found: parsed.Found}, http.StatusUnauthorized
+	}
+	v := verdict{OK: res.Match, Expected: res.Expected, Received: res.Received, Found: parsed.Found, CanonicalBase64: base64.StdEncoding.EncodeToString(res.Canonical)}
+	if utf8.Valid(res.Canonical) {
+		c := string(res.Canonical)
+		v.Canonical = &c
+	}
+	if s.Age != nil && s.MaxAge > 0 {
+		if msg := s.Age(in.Request.Timestamp, s.Now()); msg != "" {
+			v.OK, v.Error = false, msg
+			return v, http.StatusUnauthorized
+		}
+	}
+	if res.Match {
+		return v, http.StatusOK
+	}
+	v.Error = "signature mismatch"
+	if ex, err := Explain(s.Scheme, in, s.Others); err == nil {
+		e := &explainJSON{Tried: []string{}}
+		for _, t := range ex.Tried {
+			e.Tried = append(e.Tried, t.Name)
+		}
+		if m := ex.Match; m != nil {
+			e.Reading, e.Encoding, e.FirstDifference = m.Name, m.Encoding, FirstDifference(res.Canonical, m.Canonical)
+			if utf8.Valid(m.Canonical) {
+				c := string(m.Canonical)
+				e.Canonical = &c
+			}
+		}
+		v.Explain = e
+	}
+	return v, http.StatusUnauthorized
+}
