@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hmacctl/hmacctl/profiles"
 	"github.com/hmacctl/hmacctl/sign"
@@ -110,6 +111,39 @@ func TestFirstDifference(t *testing.T) {
 	}{{"abc", "abc", -1}, {"abc", "abd", 2}, {"ab", "abc", 2}, {"", "x", 0}} {
 		if got := FirstDifference([]byte(tt.a), []byte(tt.b)); got != tt.want {
 			t.Errorf("FirstDifference(%q, %q) = %d", tt.a, tt.b, got)
+		}
+	}
+}
+
+// For every vendor and every misreading that changes its string to sign:
+// a client that signed that way is found, within the search's time.
+func TestExplainFindsEveryMisreadingForEveryVendor(t *testing.T) {
+	for _, name := range profiles.BuiltinNames() {
+		s := scheme(t, name)
+		base := sign.Request{Method: "POST", BaseURL: s.BaseURL + "/base", Target: "/orders?z=a%20b&a=1", Body: []byte(`{"b":1,"a":"x y"}`), Credentials: testCreds, Timestamp: timestampFor(s)}
+		if s.BodyFormat() == sign.BodyForm {
+			base.Body = []byte("b=1&a=x+y")
+		}
+		def, err := s.Sign(base)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, c := range misreadings(s, Input{Request: base}) {
+			misread, err := c.scheme.Sign(c.req)
+			if err != nil || misread.Signature == def.Signature {
+				continue // not applicable to this vendor, or the same string
+			}
+			start := time.Now()
+			ex, err := Explain(s, Input{Request: base, Signature: misread.Signature}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ex.Match == nil || ex.Match.Signature != misread.Signature {
+				t.Errorf("%s: a signer who used %q was not found", name, c.name)
+			}
+			if d := time.Since(start); d > 500*time.Millisecond {
+				t.Errorf("%s: explain took %s", name, d)
+			}
 		}
 	}
 }
