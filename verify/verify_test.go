@@ -108,6 +108,24 @@ func TestCapturedRequestsOfEveryVendor(t *testing.T) {
 				if r, err := Check(s, bad); err != nil || r.Match {
 					t.Errorf("%s %s: a changed signature matched (%v)", name, tc.method, err)
 				}
+				// One byte changed in the body, the path or the query: a
+				// mismatch whenever the vendor signs that part.
+				for what, change := range map[string]func(*sign.Request){
+					"body":  func(r *sign.Request) { r.Body = []byte(flip(string(r.Body))) },
+					"path":  func(r *sign.Request) { r.Target = "/apx" + strings.TrimPrefix(r.Target, "/api") },
+					"query": func(r *sign.Request) { r.Target = strings.Replace(r.Target, "limit=5", "limit=6", 1) },
+				} {
+					bad = in
+					bad.Request.Credentials = testCreds
+					change(&bad.Request)
+					changed, err := s.Sign(bad.Request)
+					if err != nil || bytes.Equal(changed.Canonical, got.Canonical) {
+						continue // the vendor does not sign that part, or it was not there
+					}
+					if r, err := Check(s, bad); err != nil || r.Match {
+						t.Errorf("%s %s: a changed %s matched", name, tc.method, what)
+					}
+				}
 				// (A timestamp carried as a parameter is signed where it
 				// is in the request; only a header's copy is checked here.)
 				if strings.HasPrefix(p.Found["timestamp"], "header") && s.TimestampFormat() != sign.ISO8601Millis {
