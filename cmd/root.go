@@ -33,6 +33,7 @@ bytes it signed, and sends them.
 Credentials come from the environment: HMACCTL_API_KEY, HMACCTL_API_SECRET,
 HMACCTL_API_PASSPHRASE and HMACCTL_TOKEN, or files named by the same names
 with _FILE appended. No flag takes a secret.`,
+		Version:       ReadBuild().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(c *cobra.Command, args []string) error {
