@@ -19,7 +19,8 @@ import (
 // to the next "$ " line, are its exact standard output. "$ export A=B"
 // sets the environment for the rest of the block. "$ COMMAND &" starts a
 // server in the background: the test gives it a free port in place of
-// the one written (127.0.0.1:NNNN) and waits until it listens.
+// the one written (127.0.0.1:NNNN) and waits until it listens. "go run ."
+// (the quick start) runs the hmacctl the test built from the same code.
 func TestREADMEExamples(t *testing.T) {
 	data, err := os.ReadFile("README.md")
 	if err != nil {
@@ -91,7 +92,10 @@ func runConsoleBlock(t *testing.T, b consoleBlock, bin string) {
 		}
 	}()
 	for _, step := range b.steps {
-		cmd := hostPort.ReplaceAllStringFunc(step.command, func(addr string) string {
+		// "go run ." is the quick start's way to run hmacctl from a clone:
+		// the same code as the binary the test built.
+		command := strings.ReplaceAll(step.command, "go run . ", "hmacctl ")
+		cmd := hostPort.ReplaceAllStringFunc(command, func(addr string) string {
 			if _, ok := ports[addr]; !ok {
 				ports[addr] = freeAddress(t)
 			}
