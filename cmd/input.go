@@ -61,11 +61,11 @@ type preparedRequest struct {
 // prepare turns a command's arguments and flags into a scheme and a
 // sign.Request. Every failure is a UsageError.
 func (r *requestFlags) prepare(f *Factory, c *cobra.Command, profileName, method, target string) (*preparedRequest, error) {
-	target0, err := resolveProfile(f, profileName)
+	resolved, err := resolveProfile(f, profileName)
 	if err != nil {
 		return nil, err
 	}
-	vendor, saved := target0.vendor, target0.profile
+	vendor, saved := resolved.vendor, resolved.profile
 	variant := r.Variant
 	if variant == "" && saved != nil {
 		variant = saved.Variant
@@ -76,7 +76,7 @@ func (r *requestFlags) prepare(f *Factory, c *cobra.Command, profileName, method
 		if errors.As(err, &unknown) {
 			return nil, usageErrorf("%v; drop --variant for the default reading", err)
 		}
-		return nil, err
+		return nil, usageErrorf("%v", err)
 	}
 	if !validMethod(method) {
 		return nil, usageErrorf("%q is not an HTTP method; use GET, POST, PUT, DELETE, PATCH or HEAD", method)

@@ -69,7 +69,7 @@ func signRun(opts *SignOptions, c *cobra.Command) error {
 	}
 	res, err := prepared.Scheme.Sign(prepared.Request)
 	if err != nil {
-		return signError(err, prepared)
+		return usageErrorf("%v", err) // the engine rejects only what the user gave
 	}
 	out := opts.IO.Out
 	switch opts.Print {
@@ -94,11 +94,6 @@ func signRun(opts *SignOptions, c *cobra.Command) error {
 		err = writeReadable(opts.IO, res, prepared)
 	}
 	return err
-}
-
-// signError turns engine errors about the user's input into usage errors.
-func signError(err error, prepared *preparedRequest) error {
-	return usageErrorf("%v", err)
 }
 
 // allHeaders is the scheme's headers plus Content-Type when there is a
