@@ -107,6 +107,11 @@ func echoHandler() http.Handler {
 	}
 	mux.HandleFunc("/skew", skewed)
 	mux.HandleFunc("/skew/", skewed)
+	mux.HandleFunc("/html404", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+		fmt.Fprint(w, "<html>not found</html>")
+	})
 	mux.HandleFunc("/cut", func(w http.ResponseWriter, r *http.Request) {
 		// Promise 1000 bytes, send 7, and drop the connection.
 		conn, buf, err := http.NewResponseController(w).Hijack()

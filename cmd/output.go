@@ -17,14 +17,21 @@ import (
 // not a terminal; pretty-printed and colored when it is a terminal and the
 // body is JSON; filtered when jq is set. A body that breaks off is an
 // error: the caller maps it to "no response".
-func writeBody(ios *IOStreams, resp *http.Response, jq string, bodyErr func(error) error) error {
+func writeBody(ios *IOStreams, resp *http.Response, jq *gojq.Code, bodyErr func(error) error) error {
 	switch {
-	case jq != "":
+	case jq != nil:
 		data, err := io.ReadAll(resp.Body)
 		if err != nil {
 			return bodyErr(err)
 		}
-		return runJQ(ios, jq, data)
+		err = runJQ(ios, jq, data)
+		if err != nil && resp.StatusCode >= 400 {
+			// An error response that is not JSON (an HTML 502): print it as
+			// it came, so the status decides the exit code.
+			_, werr := ios.Out.Write(data)
+			return werr
+		}
+		return err
 	case ios.StdoutTTY && isJSON(resp.Header.Get("Content-Type")):
 		data, err := io.ReadAll(resp.Body)
 		if err != nil {
@@ -50,17 +57,25 @@ func isJSON(contentType string) bool {
 	return err == nil && (media == "application/json" || strings.HasSuffix(media, "+json"))
 }
 
-// runJQ filters a JSON document with a jq expression, printing strings
-// raw and other values as compact JSON, one a line, as gh api --jq does.
-func runJQ(ios *IOStreams, expr string, data []byte) error {
+// compileJQ checks a --jq expression before anything is sent.
+func compileJQ(expr string) (*gojq.Code, error) {
+	if expr == "" {
+		return nil, nil
+	}
 	query, err := gojq.Parse(expr)
 	if err != nil {
-		return usageErrorf("--jq %q: %v", expr, err)
+		return nil, usageErrorf("--jq %q: %v", expr, err)
 	}
 	code, err := gojq.Compile(query)
 	if err != nil {
-		return usageErrorf("--jq %q: %v", expr, err)
+		return nil, usageErrorf("--jq %q: %v", expr, err)
 	}
+	return code, nil
+}
+
+// runJQ filters a JSON document with a jq expression, printing strings
+// raw and other values as compact JSON, one a line, as gh api --jq does.
+func runJQ(ios *IOStreams, code *gojq.Code, data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber() // keep large integers (order ids) exact
 	var doc any
@@ -74,7 +89,7 @@ func runJQ(ios *IOStreams, expr string, data []byte) error {
 			return nil
 		}
 		if err, isErr := v.(error); isErr {
-			return fmt.Errorf("--jq %q: %v", expr, err)
+			return fmt.Errorf("--jq: %v", err)
 		}
 		if s, isString := v.(string); isString {
 			fmt.Fprintln(ios.Out, s)

@@ -15,7 +15,7 @@ func response(contentType, body string) *http.Response {
 func TestWriteBodyOnATerminalPrettyPrintsJSON(t *testing.T) {
 	var out bytes.Buffer
 	ios := &IOStreams{Out: &out, StdoutTTY: true}
-	if err := writeBody(ios, response("application/json; charset=utf-8", `{"a":[1,"x"],"b":{"c":null}}`), "", nil); err != nil {
+	if err := writeBody(ios, response("application/json; charset=utf-8", `{"a":[1,"x"],"b":{"c":null}}`), nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	want := "{\n  \"a\": [\n    1,\n    \"x\"\n  ],\n  \"b\": {\n    \"c\": null\n  }\n}\n"
@@ -25,7 +25,7 @@ func TestWriteBodyOnATerminalPrettyPrintsJSON(t *testing.T) {
 
 	out.Reset()
 	ios.Color = true
-	if err := writeBody(ios, response("application/json", `{"k":"v","n":2}`), "", nil); err != nil {
+	if err := writeBody(ios, response("application/json", `{"k":"v","n":2}`), nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "\x1b[") || stripANSI(out.String()) != "{\n  \"k\": \"v\",\n  \"n\": 2\n}\n" {
@@ -36,7 +36,7 @@ func TestWriteBodyOnATerminalPrettyPrintsJSON(t *testing.T) {
 func TestWriteBodyOffATerminalIsVerbatim(t *testing.T) {
 	var out bytes.Buffer
 	body := `{"a":1}` + "\n  trailing junk"
-	if err := writeBody(&IOStreams{Out: &out}, response("application/json", body), "", nil); err != nil {
+	if err := writeBody(&IOStreams{Out: &out}, response("application/json", body), nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if out.String() != body {
@@ -46,7 +46,11 @@ func TestWriteBodyOffATerminalIsVerbatim(t *testing.T) {
 
 func TestJQKeepsLargeNumbersAndPrintsStringsRaw(t *testing.T) {
 	var out bytes.Buffer
-	err := writeBody(&IOStreams{Out: &out}, response("application/json", `{"orders":[{"id":12345678901234567890,"s":"BTC"}]}`), ".orders[] | .id, .s, {s}", nil)
+	code, err := compileJQ(".orders[] | .id, .s, {s}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = writeBody(&IOStreams{Out: &out}, response("application/json", `{"orders":[{"id":12345678901234567890,"s":"BTC"}]}`), code, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

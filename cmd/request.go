@@ -91,6 +91,10 @@ Exit codes: 0 for 1xx-3xx; 4 for 4xx and 5 for 5xx, with the body printed;
 }
 
 func requestRun(opts *RequestOptions, c *cobra.Command) error {
+	jq, err := compileJQ(opts.JQ) // a typo must not cost a sent order
+	if err != nil {
+		return err
+	}
 	opts.Request.streaming = !opts.DryRun
 	prepared, err := opts.Request.prepare(opts.Factory, c, opts.Profile, opts.Method, opts.Path)
 	if err != nil {
@@ -187,7 +191,7 @@ func requestRun(opts *RequestOptions, c *cobra.Command) error {
 	}
 	bodyErr := func(err error) error { return send.BodyError(resp.Sent.URL, err, opts.Timeout) }
 	resp.Body = withProgress(opts.IO, time.Now, "hmacctl: receiving", resp.Body, resp.ContentLength)
-	if err := writeBody(opts.IO, resp.Response, opts.JQ, bodyErr); err != nil {
+	if err := writeBody(opts.IO, resp.Response, jq, bodyErr); err != nil {
 		return err
 	}
 	if resp.StatusCode >= 400 && !opts.NoFail {
