@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -164,7 +165,31 @@ func Update(path string, change func(*Config) error) error {
 	if err := change(c); err != nil {
 		return err
 	}
-	return writeAtomically(path, c.render())
+	rendered := c.render()
+	if err := checkRendered(rendered, c.Profiles); err != nil {
+		return fmt.Errorf("cannot update %s without changing what you wrote (%v); write each profile as a [profiles.NAME] table", path, err)
+	}
+	return writeAtomically(path, rendered)
+}
+
+// checkRendered makes sure a rewritten config loads and holds exactly the
+// profiles meant: profiles written other than as [profiles.NAME] tables
+// (dotted keys, inline tables) cannot be rewritten safely.
+func checkRendered(data []byte, want map[string]Profile) error {
+	var file configFile
+	if err := toml.NewDecoder(bytes.NewReader(data)).Decode(&file); err != nil {
+		return err
+	}
+	if len(file.Profiles) != len(want) {
+		return fmt.Errorf("%d profiles after the rewrite, %d meant", len(file.Profiles), len(want))
+	}
+	for name, p := range want {
+		got, ok := file.Profiles[name]
+		if !ok || got.Vendor != p.Vendor || got.Variant != p.Variant || got.BaseURL != p.BaseURL || got.APIKey != p.APIKey || !maps.Equal(got.Settings, p.Settings) {
+			return fmt.Errorf("profile %s would not read back as written", name)
+		}
+	}
+	return nil
 }
 
 // render writes the config: the user's own parts of the file verbatim,
@@ -211,7 +236,7 @@ func withoutProfiles(data []byte) []byte {
 			continue
 		}
 		key := joinKey(n.Key())
-		start := lineStart(data, lineOffset(&p, n))
+		start := commentsAbove(data, lineStart(data, lineOffset(&p, n)))
 		tables = append(tables, table{start: start, profiles: key == "profiles" || strings.HasPrefix(key, "profiles.")})
 	}
 	var out []byte
@@ -240,6 +265,19 @@ func lineOffset(p *unstable.Parser, n *unstable.Node) int {
 		}
 	}
 	return 0
+}
+
+// commentsAbove moves a table's start up over the comment lines directly
+// above its header: they belong to it.
+func commentsAbove(data []byte, start int) int {
+	for start > 0 {
+		prev := lineStart(data, start-1)
+		if !bytes.HasPrefix(bytes.TrimSpace(data[prev:start]), []byte("#")) {
+			break
+		}
+		start = prev
+	}
+	return start
 }
 
 func lineStart(data []byte, offset int) int {

@@ -178,3 +178,41 @@ func TestProfileNames(t *testing.T) {
 		}
 	}
 }
+
+// Profiles written as dotted keys or inline tables cannot be rewritten
+// without changing the user's text: the update is refused, the file kept.
+func TestUpdateRefusesProfilesItCannotRewrite(t *testing.T) {
+	for _, text := range []string{
+		"profiles.a.vendor = \"woox\"\n",
+		"profiles = { a = { vendor = \"woox\" } }\n",
+	} {
+		path := writeConfig(t, text)
+		err := profiles.Update(path, func(c *profiles.Config) error {
+			c.Profiles["b"] = profiles.Profile{Vendor: "okx"}
+			return nil
+		})
+		if err == nil || !strings.Contains(err.Error(), "write each profile as a [profiles.NAME] table") {
+			t.Errorf("%q: got %v", text, err)
+		}
+		if data, _ := os.ReadFile(path); string(data) != text {
+			t.Errorf("%q was changed to %q", text, data)
+		}
+	}
+}
+
+// A comment just above a kept table stays with it when the profile
+// before it is removed.
+func TestUpdateKeepsCommentsAboveTables(t *testing.T) {
+	path := writeConfig(t, "[profiles.x]\nvendor = \"woox\"\n\n# about acme\n[vendors.acme]\nbase_url = \"https://a.test\"\ncredentials = [\"api_secret\"]\n[vendors.acme.signature]\nhash = \"sha256\"\nmessage = 'body'\nencoding = \"hex\"\n")
+	err := profiles.Update(path, func(c *profiles.Config) error {
+		delete(c.Profiles, "x")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	if !strings.HasPrefix(string(data), "# about acme\n[vendors.acme]") {
+		t.Errorf("got:\n%s", data)
+	}
+}
