@@ -44,6 +44,7 @@ type VerifyOptions struct {
 	Print       string
 	Listen      string
 	MaxBody     int64
+	Reveal      bool
 	Request     requestFlags
 }
 
@@ -114,6 +115,7 @@ strings side by side. Without --signature it prints every reading.`,
 	fl.StringVar(&opts.Print, "print", "", "json for one JSON object")
 	fl.StringVar(&opts.Listen, "listen", "", "serve a verifying server on ADDR (host:port; host 127.0.0.1 when empty)")
 	fl.Int64Var(&opts.MaxBody, "max-body", 8<<20, "with --listen, the largest request body accepted, in bytes")
+	fl.BoolVar(&opts.Reveal, "reveal-expected", false, "with --listen, put the expected signature in a 401 answer (hands out valid signatures: local debugging only)")
 	return c
 }
 
@@ -136,21 +138,25 @@ func listenRun(opts *VerifyOptions, c *cobra.Command) error {
 	}
 	others := sync.OnceValue(func() []verify.Named { return otherReadings(f, prepared.Scheme)() })
 	srv := &verify.Server{
-		Scheme:      prepared.Scheme,
-		BaseURL:     prepared.Request.BaseURL,
-		Credentials: prepared.Request.Credentials,
-		Settings:    prepared.Request.Settings,
-		MaxAge:      opts.MaxAge,
-		MaxBody:     opts.MaxBody,
-		Now:         f.Now,
-		Age:         func(ts string, now time.Time) string { return checkAge(prepared.Scheme, ts, opts.MaxAge, now) },
-		Others:      others,
+		Scheme:         prepared.Scheme,
+		BaseURL:        prepared.Request.BaseURL,
+		Credentials:    prepared.Request.Credentials,
+		Settings:       prepared.Request.Settings,
+		MaxAge:         opts.MaxAge,
+		MaxBody:        opts.MaxBody,
+		Now:            f.Now,
+		Age:            func(ts string, now time.Time) string { return checkAge(prepared.Scheme, ts, opts.MaxAge, now) },
+		Others:         others,
+		RevealExpected: opts.Reveal,
 	}
 	var logMu sync.Mutex
 	srv.Log = func(line string) {
 		logMu.Lock()
 		defer logMu.Unlock()
 		fmt.Fprintln(f.IO.ErrOut, line)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		fmt.Fprintf(f.IO.ErrOut, "hmacctl: warning: listening on %s, not a loopback address: anyone who can reach it can have requests checked against your secret\n", host)
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(host, port))
 	if err != nil {

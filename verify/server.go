@@ -35,6 +35,10 @@ type Server struct {
 	Others Others
 	// Log, when set, is told one line per request.
 	Log func(string)
+	// RevealExpected puts the expected signature in a 401 verdict. Off by
+	// default: it would hand a valid signature for any request to anyone
+	// who can reach the server.
+	RevealExpected bool
 }
 
 type verdict struct {
@@ -53,7 +57,7 @@ type explainJSON struct {
 	Reading         string   `json:"reading,omitempty"`
 	Encoding        string   `json:"encoding,omitempty"`
 	Canonical       *string  `json:"canonical,omitempty"`
-	FirstDifference int      `json:"first_difference,omitempty"`
+	FirstDifference int      `json:"first_difference"`
 	Tried           []string `json:"tried"`
 }
 
@@ -119,6 +123,9 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) (verdict, int) {
 		return v, http.StatusOK
 	}
 	v.Error = "signature mismatch"
+	if !s.RevealExpected {
+		v.Expected = ""
+	}
 	if ex, err := Explain(s.Scheme, in, s.Others); err == nil {
 		e := &explainJSON{Tried: []string{}}
 		for _, t := range ex.Tried {
