@@ -244,9 +244,12 @@ func typedValue(f *Factory, name, value string) (any, error) {
 		return nil, nil
 	}
 	if json.Valid([]byte(value)) {
-		var n json.Number
-		if json.Unmarshal([]byte(value), &n) == nil {
-			return n, nil
+		// A bare number is a number; anything else valid ("123" in quotes,
+		// an array) is JSON as written. (json.Number would also take a
+		// quoted number.)
+		trimmed := strings.TrimSpace(value)
+		if c := trimmed[0]; c == '-' || (c >= '0' && c <= '9') {
+			return json.Number(trimmed), nil
 		}
 		return json.RawMessage(value), nil
 	}
@@ -257,6 +260,9 @@ func typedValue(f *Factory, name, value string) (any, error) {
 // query are signed byte for byte, so they must already be what goes on
 // the wire.
 func checkTarget(target string) error {
+	if strings.HasPrefix(target, "//") {
+		return usageErrorf("PATH %q starts with //, which would be sent as another host's URL; give it with one leading /", target)
+	}
 	for i := 0; i < len(target); i++ {
 		c := target[i]
 		var what, fix string

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
+	"strconv"
 	"strings"
 	"time"
 	"unsafe"
@@ -118,11 +119,11 @@ func (s *Scheme) DecodeSignature(sig string) ([]byte, error) { return s.decode(s
 func (s *Scheme) Timestamp(t time.Time, settings map[string]string) (string, error) {
 	if s.timestampOffset != "" {
 		v := s.setting(s.timestampOffset, settings)
-		secs, err := time.ParseDuration(v + "s")
+		secs, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
 			return "", fmt.Errorf("setting %s=%q is not a whole number of seconds", s.timestampOffset, v)
 		}
-		t = t.Add(secs)
+		t = t.Add(time.Duration(secs) * time.Second)
 	}
 	return s.timestamp.Format(t), nil
 }
@@ -280,6 +281,10 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 // updates the location variables; it returns the new query.
 func (s *Scheme) addParams(params []compiledParam, vars *Vars, base baseURL, relPath, query, body string, final bool) (string, error) {
 	for _, p := range params {
+		// Each parameter sees the request as it stands, earlier
+		// parameters included.
+		vars.Body = body
+		s.setLocation(vars, base, relPath, query, false)
 		value, err := p.value.eval(vars)
 		if err != nil {
 			return "", err

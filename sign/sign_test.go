@@ -231,3 +231,33 @@ func TestDerivedKeyFollowsTheCredentials(t *testing.T) {
 		}
 	}
 }
+
+// A parameter added before signing sees the body, the query and the
+// parameters added before it.
+func TestPreSigningParamsSeeTheRequest(t *testing.T) {
+	s := mustCompile(t, sign.Spec{
+		Credentials: []string{"api_secret"}, BodyFormat: sign.BodyForm, Hash: "sha256", Message: "query + body", Encoding: "hex",
+		Params: []sign.Param{
+			{Name: "len", Value: "hex(sha256(body))[0:8]", To: sign.ToQuery},
+			{Name: "p", Value: "path_query", To: sign.ToQuery},
+		},
+	})
+	res, err := s.Sign(sign.Request{Method: "POST", BaseURL: "https://x.test/v1", Target: "/o?a=1", Body: []byte("k=v"), Credentials: creds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256Sum("k=v")
+	want := "a=1&len=" + hex.EncodeToString(sum[:])[:8] + "&p=%2Fv1%2Fo%3Fa%3D1%26len%3D" + hex.EncodeToString(sum[:])[:8] + "k=v"
+	if string(res.Canonical) != want {
+		t.Errorf("canonical %q, want %q", res.Canonical, want)
+	}
+}
+
+func TestExpiryOffsetIsWholeSeconds(t *testing.T) {
+	s := mustCompile(t, sign.Spec{Credentials: []string{"api_secret"}, Timestamp: sign.UnixSeconds, TimestampOffsetSetting: "expires", Settings: map[string]string{"expires": "60"}, Hash: "sha256", Message: "timestamp", Encoding: "hex"})
+	for _, bad := range []string{"5m", "1.5", ""} {
+		if _, err := s.Sign(sign.Request{Method: "GET", BaseURL: "https://x.test", Target: "/", Credentials: creds, Time: time.Unix(0, 0), Settings: map[string]string{"expires": bad}}); err == nil {
+			t.Errorf("expires=%q accepted", bad)
+		}
+	}
+}

@@ -106,6 +106,9 @@ func parseHTTP(req *http.Request, body []byte, scheme *profiles.Scheme, baseURL 
 	}
 	if prefix := strings.TrimSuffix(base.EscapedPath(), "/"); prefix != "" {
 		rest, ok := strings.CutPrefix(target, prefix)
+		if ok && rest != "" && rest[0] != '/' && rest[0] != '?' {
+			ok = false // "/v1x" is not under "/v1"
+		}
 		if !ok {
 			return nil, fmt.Errorf("the request's path %s is not under the base URL's path %s; pass --base-url", target, prefix)
 		}

@@ -186,6 +186,11 @@ func TestMissingOrMalformedHeadersAreNamed(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "not an HTTP/1.1 request") {
 		t.Errorf("garbage: %v", err)
 	}
+	fig := scheme(t, "fig")
+	_, err = ParseRequest(strings.NewReader("GET /v1x/rfq HTTP/1.1\r\nHost: h\r\nX-FIG-Signature: ab\r\nX-FIG-Timestamp: 1\r\n\r\n"), fig, fig.BaseURL)
+	if err == nil || !strings.Contains(err.Error(), "not under the base URL's path /v1") {
+		t.Errorf("/v1x under /v1: %v", err)
+	}
 	sig := scheme(t, "sigrex")
 	_, err = ParseRequest(strings.NewReader("GET /other/x HTTP/1.1\r\nHost: h\r\nsignature: ab\r\ntimestamp: 1\r\napi-key: k\r\n\r\n"), sig, sig.BaseURL)
 	if err == nil || !strings.Contains(err.Error(), "not under the base URL's path /api/v2") {
