@@ -269,17 +269,21 @@ func TestKeyringUnavailable(t *testing.T) {
 		stdin string
 		args  []string
 		want  string // on the one line of stderr
+		// after is the profile list wanted afterwards; empty for "as
+		// before". remove and rename change the config first and treat
+		// the keyring as best effort: they succeed with a warning.
+		after string
 	}{
-		{"add", testSecret + "\n", []string{"profile", "add", "new", "--vendor", "woox", "--api-key", testKey, "--secret-stdin"}, "HMACCTL_API_SECRET"},
-		{"sign", "", []string{"sign", "saved", "GET", "/v3/algo/orders?algoType=STOP", "--timestamp", "1578565539808"}, "set HMACCTL_API_SECRET or HMACCTL_API_SECRET_FILE instead"},
-		{"set-secret", "s\n", []string{"profile", "set-secret", "saved", "--secret-stdin"}, "HMACCTL_API_SECRET"},
-		{"rename", "", []string{"profile", "rename", "saved", "other"}, "HMACCTL_API_SECRET"},
-		{"remove", "", []string{"profile", "remove", "saved"}, "HMACCTL_API_SECRET"},
+		{"add", testSecret + "\n", []string{"profile", "add", "new", "--vendor", "woox", "--api-key", testKey, "--secret-stdin"}, "HMACCTL_API_SECRET", ""},
+		{"sign", "", []string{"sign", "saved", "GET", "/v3/algo/orders?algoType=STOP", "--timestamp", "1578565539808"}, "set HMACCTL_API_SECRET or HMACCTL_API_SECRET_FILE instead", ""},
+		{"set-secret", "s\n", []string{"profile", "set-secret", "saved", "--secret-stdin"}, "HMACCTL_API_SECRET", ""},
+		{"rename", "", []string{"profile", "rename", "saved", "other"}, "store them again with 'hmacctl profile set-secret other'", "other"},
+		{"remove", "", []string{"profile", "remove", "saved"}, "delete them with your OS's keyring tool", "none"},
 	}
 	for _, bus := range buses {
 		for _, c := range commands {
-			if bus.address != buses[0].address && c.name != "add" && c.name != "sign" {
-				continue // each waits out the 5s bound: the issue's two suffice
+			if bus.address != buses[0].address && c.name != "add" && c.name != "sign" && c.name != "remove" {
+				continue // each waits out the 5s bound: these suffice
 			}
 			t.Run(bus.name+"/"+c.name, func(t *testing.T) {
 				t.Parallel()
@@ -290,7 +294,11 @@ func TestKeyringUnavailable(t *testing.T) {
 				mustRun(t, bin, env, "", "profile", "add", "saved", "--vendor", "woox", "--api-key", testKey, "--no-secret")
 				r := runWithKeyring(t, bin, env, c.stdin, c.args...)
 				lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
-				if r.code != 2 || len(lines) != 1 || !strings.HasPrefix(lines[0], "hmacctl: the OS keyring cannot be used") || !strings.Contains(lines[0], c.want) {
+				if c.after != "" {
+					if r.code != 0 || len(lines) != 2 || !strings.HasPrefix(lines[0], "hmacctl: warning: ") || !strings.Contains(lines[0], c.want) {
+						t.Errorf("exit %d, stderr %q; want exit 0, one warning naming %q, then the result", r.code, r.stderr, c.want)
+					}
+				} else if r.code != 2 || len(lines) != 1 || !strings.HasPrefix(lines[0], "hmacctl: the OS keyring cannot be used") || !strings.Contains(lines[0], c.want) {
 					t.Errorf("exit %d, stderr %q; want exit 2 and one line naming %s", r.code, r.stderr, c.want)
 				}
 				if r.stdout != "" {
@@ -300,10 +308,21 @@ func TestKeyringUnavailable(t *testing.T) {
 					t.Errorf("took %v, want well under 10s (keystore's bound is 5s)", r.elapsed)
 				}
 				t.Logf("exit %d in %v: %s", r.code, r.elapsed.Round(time.Millisecond), lines[0])
-				// Nothing changed: the profile is still there, no new one.
-				show := mustRun(t, bin, env, "", "profile", "list")
-				if !regexp.MustCompile(`(?m)^saved `).MatchString(show.stdout) || strings.Contains(show.stdout, "new ") || strings.Contains(show.stdout, "other ") {
-					t.Errorf("profiles after the failure:\n%s", show.stdout)
+				show := mustRun(t, bin, env, "", "profile", "list", "--json")
+				switch c.after {
+				case "":
+					// Nothing changed: the profile is still there, no new one.
+					if !strings.Contains(show.stdout, `"name": "saved"`) || strings.Contains(show.stdout, `"name": "new"`) {
+						t.Errorf("profiles after the failure:\n%s", show.stdout)
+					}
+				case "none":
+					if strings.Contains(show.stdout, `"name"`) {
+						t.Errorf("profiles after remove:\n%s", show.stdout)
+					}
+				default:
+					if !strings.Contains(show.stdout, `"name": "`+c.after+`"`) || strings.Contains(show.stdout, `"name": "saved"`) {
+						t.Errorf("profiles after rename:\n%s", show.stdout)
+					}
 				}
 			})
 		}

@@ -163,7 +163,15 @@ func newCmdProfileAdd(f *Factory) *cobra.Command {
 				}
 			}
 			store := f.Keystore()
+			previous := map[string]string{} // what a replaced profile had
 			for _, cred := range slices.Sorted(mapKeys(stored)) {
+				v, err := store.Get(keystore.Service, keystore.Account(name, cred))
+				switch {
+				case err == nil:
+					previous[cred] = v
+				case !errors.Is(err, keystore.ErrNotFound):
+					return keyringError(err) // do not wait on it twice
+				}
 				if err := store.Set(keystore.Service, keystore.Account(name, cred), stored[cred]); err != nil {
 					return keyringError(err)
 				}
@@ -180,10 +188,23 @@ func newCmdProfileAdd(f *Factory) *cobra.Command {
 				return nil
 			})
 			if err != nil {
-				for cred := range stored {
-					_ = store.Delete(keystore.Service, keystore.Account(name, cred))
+				for cred := range stored { // put the keyring back as it was
+					if v, ok := previous[cred]; ok {
+						_ = store.Set(keystore.Service, keystore.Account(name, cred), v)
+					} else {
+						_ = store.Delete(keystore.Service, keystore.Account(name, cred))
+					}
 				}
 				return asUsage(err)
+			}
+			if force {
+				// Secrets of the replaced profile that this one does not
+				// store would otherwise be used as its last fallback.
+				for _, cred := range []string{"api_secret", "api_passphrase", "token"} {
+					if _, ok := stored[cred]; !ok && !removeKeyringItem(f, store, name, cred) {
+						break
+					}
+				}
 			}
 			where := ""
 			if len(stored) > 0 {
@@ -317,12 +338,6 @@ func newCmdProfileRemove(f *Factory) *cobra.Command {
 			if _, _, err := savedProfile(f, name); err != nil {
 				return err
 			}
-			store := f.Keystore()
-			for _, cred := range []string{"api_secret", "api_passphrase", "token"} {
-				if err := store.Delete(keystore.Service, keystore.Account(name, cred)); err != nil && !errors.Is(err, keystore.ErrNotFound) {
-					return usageErrorf("%v; nothing was removed", keyringError(err))
-				}
-			}
 			path, err := f.ConfigPath()
 			if err != nil {
 				return err
@@ -334,7 +349,13 @@ func newCmdProfileRemove(f *Factory) *cobra.Command {
 			if err != nil {
 				return asUsage(err)
 			}
-			fmt.Fprintf(f.IO.ErrOut, "Removed profile %s and its keyring items\n", name)
+			store := f.Keystore()
+			for _, cred := range []string{"api_secret", "api_passphrase", "token"} {
+				if !removeKeyringItem(f, store, name, cred) {
+					break
+				}
+			}
+			fmt.Fprintf(f.IO.ErrOut, "Removed profile %s\n", name)
 			return nil
 		},
 	}
@@ -404,21 +425,6 @@ func newCmdProfileRename(f *Factory) *cobra.Command {
 			if _, exists := cfg.Profiles[newName]; exists {
 				return usageErrorf("profile %s exists; remove it first", newName)
 			}
-			store := f.Keystore()
-			var moved []string
-			for _, cred := range []string{"api_secret", "api_passphrase", "token"} {
-				v, err := store.Get(keystore.Service, keystore.Account(oldName, cred))
-				if errors.Is(err, keystore.ErrNotFound) {
-					continue
-				}
-				if err == nil {
-					err = store.Set(keystore.Service, keystore.Account(newName, cred), v)
-				}
-				if err != nil {
-					return keyringError(err)
-				}
-				moved = append(moved, cred)
-			}
 			path, err := f.ConfigPath()
 			if err != nil {
 				return err
@@ -436,13 +442,22 @@ func newCmdProfileRename(f *Factory) *cobra.Command {
 				return nil
 			})
 			if err != nil {
-				for _, cred := range moved {
-					_ = store.Delete(keystore.Service, keystore.Account(newName, cred))
-				}
 				return asUsage(err)
 			}
-			for _, cred := range moved {
-				_ = store.Delete(keystore.Service, keystore.Account(oldName, cred))
+			store := f.Keystore()
+			for _, cred := range []string{"api_secret", "api_passphrase", "token"} {
+				v, err := store.Get(keystore.Service, keystore.Account(oldName, cred))
+				if errors.Is(err, keystore.ErrNotFound) {
+					continue
+				}
+				if err == nil {
+					err = store.Set(keystore.Service, keystore.Account(newName, cred), v)
+				}
+				if err != nil {
+					fmt.Fprintf(f.IO.ErrOut, "hmacctl: warning: the profile's secrets could not be moved in the OS keyring (%v); store them again with 'hmacctl profile set-secret %s'\n", err, newName)
+					break
+				}
+				removeKeyringItem(f, store, oldName, cred)
 			}
 			fmt.Fprintf(f.IO.ErrOut, "Renamed profile %s to %s\n", oldName, newName)
 			return nil
@@ -503,6 +518,19 @@ func newCmdProfileVendors(f *Factory) *cobra.Command {
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
+}
+
+// removeKeyringItem deletes a profile's keyring item, if there is one. The
+// keyring is best effort here: the config has already changed, so a
+// keyring that cannot be used is one warning saying what may be left
+// behind, and false (stop trying: each try may wait out the timeout).
+func removeKeyringItem(f *Factory, store keystore.Store, profile, cred string) bool {
+	err := store.Delete(keystore.Service, keystore.Account(profile, cred))
+	if err != nil && !errors.Is(err, keystore.ErrNotFound) {
+		fmt.Fprintf(f.IO.ErrOut, "hmacctl: warning: the OS keyring cannot be used (%v); if it holds items for this profile (service %s, accounts %s/...), delete them with your OS's keyring tool\n", err, keystore.Service, profile)
+		return false
+	}
+	return true
 }
 
 // savedProfile finds a saved profile and compiles its scheme.
