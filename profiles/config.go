@@ -91,7 +91,7 @@ func LoadConfig(path string) (*Config, error) {
 	}
 	for name, p := range file.Profiles {
 		if err := CheckProfileName(name); err != nil {
-			return nil, &DefinitionError{File: path, Line: keyLines(data)["profiles."+name], Field: "profiles." + name, Err: err}
+			return nil, &DefinitionError{File: path, Line: lineAt(data, keyOffsets(data)["profiles."+name]), Field: "profiles." + name, Err: err}
 		}
 		c.Profiles[name] = p
 	}
@@ -236,7 +236,7 @@ func withoutProfiles(data []byte) []byte {
 			continue
 		}
 		key := joinKey(n.Key())
-		start := commentsAbove(data, lineStart(data, lineOffset(&p, n)))
+		start := commentsAbove(data, lineStart(data, keyOffset(&p, n)))
 		tables = append(tables, table{start: start, profiles: key == "profiles" || strings.HasPrefix(key, "profiles.")})
 	}
 	var out []byte
@@ -252,19 +252,6 @@ func withoutProfiles(data []byte) []byte {
 		out = append(out, data[prev:]...)
 	}
 	return bytes.TrimRight(out, "\n")
-}
-
-func lineOffset(p *unstable.Parser, n *unstable.Node) int {
-	for it := n.Key(); it.Next(); {
-		k := it.Node()
-		if k.Raw.Length > 0 {
-			return int(k.Raw.Offset)
-		}
-		if len(k.Data) > 0 {
-			return int(p.Range(k.Data).Offset)
-		}
-	}
-	return 0
 }
 
 // commentsAbove moves a table's start up over the comment lines directly

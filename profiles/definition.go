@@ -104,25 +104,26 @@ type Vendor struct {
 	base     definitionFile
 	variants []Variant
 	data     []byte
-	lines    map[string]int // from data, computed when first needed
+	offsets  map[string]int // from data, computed when first needed
 	// keyPrefix is where the definition sits in its file: "" for a
 	// vendor file, "vendors.NAME." for one in the user's config.
 	keyPrefix string
 }
 
-// keyLines returns the line of every key, parsing the file again only the
-// first time: it is needed for errors and for header order, not to sign.
-func (v *Vendor) keyLines() map[string]int {
-	if v.lines == nil {
-		all := keyLines(v.data)
-		v.lines = map[string]int{}
-		for key, line := range all {
+// keyOffsets returns the offset of every key, parsing the file again only
+// the first time: it is needed for errors and for header order, not to
+// sign.
+func (v *Vendor) keyOffsets() map[string]int {
+	if v.offsets == nil {
+		all := keyOffsets(v.data)
+		v.offsets = map[string]int{}
+		for key, offset := range all {
 			if rest, ok := strings.CutPrefix(key, v.keyPrefix); ok {
-				v.lines[rest] = line
+				v.offsets[rest] = offset
 			}
 		}
 	}
-	return v.lines
+	return v.offsets
 }
 
 // Variant is a named alternative reading of a vendor's scheme.
@@ -196,11 +197,15 @@ func tomlError(file string, err error) error {
 }
 
 func (v *Vendor) fieldError(field string, err error) *DefinitionError {
-	lines := v.keyLines()
-	line, ok := lines[field]
+	offsets := v.keyOffsets()
+	offset, ok := offsets[field]
 	for !ok && strings.Contains(field, ".") {
 		field = field[:strings.LastIndex(field, ".")]
-		line, ok = lines[field]
+		offset, ok = offsets[field]
+	}
+	line := 0
+	if ok {
+		line = lineAt(v.data, offset)
 	}
 	return &DefinitionError{File: v.File, Line: line, Field: v.keyPrefix + field, Err: err}
 }
@@ -223,7 +228,7 @@ func (v *Vendor) Scheme(variant string) (*Scheme, error) {
 		def = overlay(v.base, over)
 		prefix = "variants." + variant + "."
 	}
-	spec, err := specOf(def, v.keyLines)
+	spec, err := specOf(def, v.keyOffsets)
 	if err != nil {
 		var fe *sign.FieldError
 		if errors.As(err, &fe) {
@@ -250,7 +255,7 @@ func (v *Vendor) Scheme(variant string) (*Scheme, error) {
 // it, and the base definition's otherwise.
 func (v *Vendor) variantFieldError(prefix string, fe *sign.FieldError) error {
 	if prefix != "" {
-		if _, ok := v.keyLines()[prefix+fe.Field]; ok {
+		if _, ok := v.keyOffsets()[prefix+fe.Field]; ok {
 			return v.fieldError(prefix+fe.Field, fe.Err)
 		}
 		err := v.fieldError(fe.Field, fe.Err)
@@ -331,7 +336,7 @@ func mergeMaps[V any](base, over map[string]V) map[string]V {
 	return merged
 }
 
-func specOf(def definitionFile, keyLines func() map[string]int) (sign.Spec, error) {
+func specOf(def definitionFile, keyOffsets func() map[string]int) (sign.Spec, error) {
 	spec := sign.Spec{
 		Credentials:            def.Credentials,
 		BodyFormat:             sign.BodyFormat(def.BodyFormat),
@@ -352,9 +357,9 @@ func specOf(def definitionFile, keyLines func() map[string]int) (sign.Spec, erro
 	if len(names) < 2 {
 		return withHeadersAndParams(spec, def, names), nil
 	}
-	lines := keyLines()
+	offsets := keyOffsets()
 	sort.SliceStable(names, func(i, j int) bool {
-		li, lj := headerLine(lines, names[i]), headerLine(lines, names[j])
+		li, lj := headerOffset(offsets, names[i]), headerOffset(offsets, names[j])
 		if li != lj {
 			return li < lj
 		}
@@ -374,14 +379,16 @@ func withHeadersAndParams(spec sign.Spec, def definitionFile, names []string) si
 	return spec
 }
 
-func headerLine(lines map[string]int, name string) int {
-	if l, ok := lines["headers."+name]; ok {
-		return l
+// headerOffset orders headers as the file writes them; a variant's new
+// header comes after the base's.
+func headerOffset(offsets map[string]int, name string) int {
+	if o, ok := offsets["headers."+name]; ok {
+		return o
 	}
-	for key, l := range lines {
+	for key, o := range offsets {
 		if strings.HasSuffix(key, ".headers."+name) {
-			return l + 1_000_000 // a variant's new header comes after the base's
+			return o + 1<<30
 		}
 	}
-	return 1 << 30
+	return 1 << 40
 }

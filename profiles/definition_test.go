@@ -113,3 +113,31 @@ func TestDefinitionErrorsNameFileLineAndField(t *testing.T) {
 		})
 	}
 }
+
+// Headers go out in the order the file writes them, inline tables too.
+func TestHeaderOrderFollowsTheFile(t *testing.T) {
+	def := `name = "demo"
+base_url = "https://api.example.com"
+credentials = ["api_key", "api_secret"]
+headers = { Z-Sign = 'signature', A-Key = 'api_key', M-Time = 'timestamp' }
+
+[timestamp]
+format = "unix-ms"
+
+[signature]
+hash = "sha256"
+message = 'timestamp + body'
+encoding = "hex"
+`
+	v, err := profiles.ParseDefinition("demo.toml", []byte(def))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := v.Scheme("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(s.HeaderNames(), " "); got != "Z-Sign A-Key M-Time" {
+		t.Errorf("header order %q", got)
+	}
+}

@@ -1,17 +1,19 @@
 package profiles
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2/unstable"
 )
 
-// keyLines maps every key of a TOML document, written as a dotted path
+// keyOffsets maps every key of a TOML document, written as a dotted path
 // ("signature.message", "params[1].value", "headers.x-api-key"), to the
-// line it is defined on, so that an error found after decoding can still
-// name its line. Array-of-tables entries are indexed from 0.
-func keyLines(data []byte) map[string]int {
+// byte offset it is defined at: its line for an error found after
+// decoding (lineAt), and document order for headers, even within an
+// inline table. Array-of-tables entries are indexed from 0.
+func keyOffsets(data []byte) map[string]int {
 	lines := map[string]int{}
 	arrayCounts := map[string]int{}
 	p := unstable.Parser{KeepComments: false}
@@ -22,12 +24,12 @@ func keyLines(data []byte) map[string]int {
 		switch n.Kind {
 		case unstable.Table:
 			table = joinKey(n.Key())
-			lines[table] = lineOf(&p, n)
+			lines[table] = keyOffset(&p, n)
 		case unstable.ArrayTable:
 			base := joinKey(n.Key())
 			table = fmt.Sprintf("%s[%d]", base, arrayCounts[base])
 			arrayCounts[base]++
-			lines[table] = lineOf(&p, n)
+			lines[table] = keyOffset(&p, n)
 		case unstable.KeyValue:
 			addKeyValue(&p, lines, table, n)
 		}
@@ -40,7 +42,7 @@ func addKeyValue(p *unstable.Parser, lines map[string]int, prefix string, n *uns
 	if prefix != "" {
 		key = prefix + "." + key
 	}
-	lines[key] = lineOf(p, n)
+	lines[key] = keyOffset(p, n)
 	if v := n.Value(); v.Kind == unstable.InlineTable {
 		for it := v.Children(); it.Next(); {
 			if child := it.Node(); child.Kind == unstable.KeyValue {
@@ -58,17 +60,22 @@ func joinKey(it unstable.Iterator) string {
 	return strings.Join(parts, ".")
 }
 
-// lineOf finds a node's line from the first key part that carries a
+// keyOffset finds a node's offset from the first key part that carries a
 // position.
-func lineOf(p *unstable.Parser, n *unstable.Node) int {
+func keyOffset(p *unstable.Parser, n *unstable.Node) int {
 	for it := n.Key(); it.Next(); {
 		k := it.Node()
 		if k.Raw.Length > 0 {
-			return p.Shape(k.Raw).Start.Line
+			return int(k.Raw.Offset)
 		}
 		if len(k.Data) > 0 {
-			return p.Shape(p.Range(k.Data)).Start.Line
+			return int(p.Range(k.Data).Offset)
 		}
 	}
 	return 0
+}
+
+// lineAt is the 1-based line of a byte offset.
+func lineAt(data []byte, offset int) int {
+	return bytes.Count(data[:min(offset, len(data))], []byte("\n")) + 1
 }
