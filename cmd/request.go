@@ -239,10 +239,11 @@ func writeVerbose(io *IOStreams, res *sign.Result, out *send.Request, prepared *
 	for _, line := range showInvisible(res.Canonical, p) {
 		b.WriteString("*   " + line + "\n")
 	}
-	b.WriteString("> " + out.Method + " " + requestTarget(out.URL) + "\n")
 	secrets := secretValues(prepared.Request.Credentials)
+	b.WriteString("> " + out.Method + " " + maskSecrets(requestTarget(out.URL), secrets, p) + "\n")
+	secretHeaders := prepared.Scheme.SecretHeaders()
 	for _, h := range out.Headers {
-		b.WriteString("> " + h.Name + ": " + maskSecrets(h.Value, secrets, p) + "\n")
+		b.WriteString("> " + h.Name + ": " + maskHeader(sign.Header{Name: h.Name, Value: h.Value}, secretHeaders, secrets, p) + "\n")
 	}
 	if len(out.Body) > 0 {
 		fmt.Fprintf(&b, "> (%d bytes of body)\n", len(out.Body))

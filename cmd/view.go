@@ -1,7 +1,9 @@
 package cmd
 
 import (
+	"bytes"
 	"fmt"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -43,21 +45,22 @@ func writeReadable(io *IOStreams, res *sign.Result, prepared *preparedRequest) e
 	if prepared.Scheme.Variant != "" {
 		title += " (variant " + prepared.Scheme.Variant + ")"
 	}
-	fmt.Fprintf(&b, "%s %s %s\n", p.label(title), res.Method, res.URL)
+	secrets := secretValues(prepared.Request.Credentials)
+	fmt.Fprintf(&b, "%s %s %s\n", p.label(title), res.Method, maskSecrets(res.URL, secrets, p))
 	fmt.Fprintf(&b, "%s (%d bytes):\n", p.label("canonical"), len(res.Canonical))
 	for _, line := range showInvisible(res.Canonical, p) {
 		b.WriteString("  " + line + "\n")
 	}
 	fmt.Fprintf(&b, "%s: %s\n", p.label("signature"), p.value(res.Signature))
 	fmt.Fprintf(&b, "%s:\n", p.label("headers"))
-	secrets := secretValues(prepared.Request.Credentials)
+	secretHeaders := prepared.Scheme.SecretHeaders()
 	for _, h := range allHeaders(res) {
-		fmt.Fprintf(&b, "  %s: %s\n", h.Name, maskSecrets(h.Value, secrets, p))
+		fmt.Fprintf(&b, "  %s: %s\n", h.Name, maskHeader(h, secretHeaders, secrets, p))
 	}
-	if len(res.Body) > 0 && string(res.Body) != string(prepared.Request.Body) {
+	if len(res.Body) > 0 && !bytes.Equal(res.Body, prepared.Request.Body) {
 		fmt.Fprintf(&b, "%s (%d bytes):\n", p.label("body"), len(res.Body))
 		for _, line := range showInvisible(res.Body, p) {
-			b.WriteString("  " + line + "\n")
+			b.WriteString("  " + maskSecrets(line, secrets, p) + "\n")
 		}
 	}
 	_, err := io.Out.Write([]byte(b.String()))
@@ -116,7 +119,8 @@ func onlySpacesToLineEnd(rest []byte) bool {
 }
 
 // secretValues are the credential values that must not be shown: all but
-// the API key, which is public.
+// the API key, which is public. Longest first, so that masking one cannot
+// leave part of a longer one visible.
 func secretValues(creds map[string]string) []string {
 	var out []string
 	for name, v := range creds {
@@ -124,7 +128,19 @@ func secretValues(creds map[string]string) []string {
 			out = append(out, v)
 		}
 	}
+	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
 	return out
+}
+
+// maskHeader shows a header for people: credential values in it masked,
+// and a value computed from a secret (an HMAC of a passphrase) masked
+// whole.
+func maskHeader(h sign.Header, secretHeaders map[string]bool, secrets []string, p palette) string {
+	masked := maskSecrets(h.Value, secrets, p)
+	if secretHeaders[h.Name] && masked == h.Value {
+		return p.masked("****")
+	}
+	return masked
 }
 
 // maskSecrets hides credential values in s: a value equal to one, or

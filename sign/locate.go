@@ -92,3 +92,19 @@ func settingOf(n ast.Expr) (string, bool) {
 	}
 	return "", false
 }
+
+// SecretHeaders lists the headers whose value is computed from a secret
+// credential (the API secret, a passphrase, a token) other than through
+// the signature, such as KuCoin's HMAC of the passphrase: displays for
+// people mask them.
+func (s *Scheme) SecretHeaders() map[string]bool {
+	out := map[string]bool{}
+	for _, h := range s.headers {
+		for _, id := range h.value.identifiers {
+			if id == "api_secret" || id == "api_passphrase" || id == "token" {
+				out[h.name] = true
+			}
+		}
+	}
+	return out
+}
