@@ -107,8 +107,10 @@ func LoadConfig(path string) (*Config, error) {
 		for _, vn := range slices.Sorted(mapsKeys(def.Variants)) {
 			v.variants = append(v.variants, Variant{Name: vn, Description: def.Variants[vn].Description})
 		}
-		if _, err := v.Scheme(""); err != nil {
-			return nil, err
+		for _, variant := range append([]Variant{{}}, v.variants...) {
+			if _, err := v.Scheme(variant.Name); err != nil {
+				return nil, err
+			}
 		}
 		c.vendors[name] = v
 	}

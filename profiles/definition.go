@@ -91,7 +91,8 @@ func (e *DefinitionError) Error() string {
 func (e *DefinitionError) Unwrap() error { return e.Err }
 
 // Vendor is a parsed, checked vendor definition: its scheme and its named
-// variants, compiled on first use.
+// variants, compiled by Scheme. A Vendor is not safe for concurrent use
+// (it caches its key positions); the Schemes it returns are.
 type Vendor struct {
 	// Name is what users type ("woox").
 	Name string
@@ -212,9 +213,6 @@ func (v *Vendor) fieldError(field string, err error) *DefinitionError {
 
 // Variants lists the vendor's named variants, sorted by name.
 func (v *Vendor) Variants() []Variant { return v.variants }
-
-// BaseURL is the vendor's default base URL.
-func (v *Vendor) BaseURL() string { return v.base.BaseURL }
 
 // Scheme compiles the default scheme (variant "") or a named variant.
 func (v *Vendor) Scheme(variant string) (*Scheme, error) {

@@ -182,7 +182,7 @@ func Compile(spec Spec) (*Scheme, error) {
 	for _, h := range s.headers {
 		others = append(others, h.value)
 	}
-	for _, p := range append(append([]compiledParam(nil), s.preParams...), s.postParams...) {
+	for _, p := range s.params() {
 		others = append(others, p.value)
 	}
 	s.streamable = c.streamable(messages, others, s.bodyFormat == BodyForm)
@@ -259,6 +259,11 @@ func (c *compiler) compile(field, src string, signatureAllowed bool) (*stringExp
 			return nil, fieldErr(field, "uses %s, which is not in the definition's credentials list", id)
 		}
 	}
+	if field != "signature.key" {
+		if err := exposesSecret(tree); err != nil {
+			return nil, &FieldError{Field: field, Err: err}
+		}
+	}
 	if c.functions == nil {
 		c.functions = functionTable()
 	}
@@ -273,6 +278,43 @@ func (c *compiler) compile(field, src string, signatureAllowed bool) (*stringExp
 		e.pieces = append(e.pieces, p)
 	}
 	return e, nil
+}
+
+// exposesSecret rejects an expression that would put the API secret where
+// it is printed (a header, a parameter, the canonical string): outside the
+// key, the secret may only go through a one-way function, hmac() or a
+// digest.
+func exposesSecret(root ast.Expr) error {
+	var found bool
+	var walk func(n ast.Node, hidden bool)
+	walk = func(n ast.Node, hidden bool) {
+		ast.Inspect(n, func(node ast.Node) bool {
+			switch node := node.(type) {
+			case *ast.CallExpr:
+				name, _ := node.Fun.(*ast.Ident)
+				oneWay := name != nil && (name.Name == "hmac" || isDigest(name.Name))
+				for _, a := range node.Args {
+					walk(a, hidden || oneWay)
+				}
+				return false
+			case *ast.Ident:
+				if node.Name == "api_secret" && !hidden {
+					found = true
+				}
+			}
+			return true
+		})
+	}
+	walk(root, false)
+	if found {
+		return fmt.Errorf("uses api_secret where it would be printed; outside signature.key it may only go through hmac() or a digest")
+	}
+	return nil
+}
+
+func isDigest(name string) bool {
+	_, ok := hashByName(name)
+	return ok
 }
 
 // credentialsOnly returns the credentials among identifiers when nothing

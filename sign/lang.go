@@ -295,6 +295,13 @@ func (c *compiler) compileCall(n *ast.CallExpr) (compiled, error) {
 	if len(n.Args) != len(fn.args) || n.Ellipsis.IsValid() {
 		return compiled{}, errAt(n, "%s takes %d arguments, not %d", name.Name, len(fn.args), len(n.Args))
 	}
+	if lit, ok := n.Args[0].(*ast.BasicLit); ok && name.Name == "hmac" {
+		if h, err := strconv.Unquote(lit.Value); err == nil {
+			if _, known := hashByName(h); !known {
+				return compiled{}, errAt(lit, "hmac: unknown hash %q (use sha1, sha256, sha384 or sha512)", h)
+			}
+		}
+	}
 	if newHash, ok := hashByName(name.Name); ok && len(n.Args) == 1 {
 		if operands := concatOperands(n.Args[0]); len(operands) > 1 || isBodyIdent(operands[0]) {
 			return c.streamedDigest(newHash, operands)

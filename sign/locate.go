@@ -26,7 +26,7 @@ func (s *Scheme) Locate(name string) []Location {
 			out = append(out, Location{Header: h.name, Prefix: prefix, Suffix: suffix})
 		}
 	}
-	for _, p := range append(append([]compiledParam(nil), s.preParams...), s.postParams...) {
+	for _, p := range s.params() {
 		if prefix, suffix, ok := p.value.around(name); ok {
 			out = append(out, Location{Param: p.name, To: p.to, Prefix: prefix, Suffix: suffix})
 		}
@@ -43,7 +43,7 @@ func (s *Scheme) LocateSetting(name string) []Location {
 			out = append(out, Location{Header: h.name})
 		}
 	}
-	for _, p := range append(append([]compiledParam(nil), s.preParams...), s.postParams...) {
+	for _, p := range s.params() {
 		if got, ok := settingOf(p.value.tree); ok && got == name {
 			out = append(out, Location{Param: p.name, To: p.to})
 		}
@@ -51,13 +51,9 @@ func (s *Scheme) LocateSetting(name string) []Location {
 	return out
 }
 
-// AddedParams lists the names of the parameters the scheme adds.
-func (s *Scheme) AddedParams() []string {
-	var out []string
-	for _, p := range append(append([]compiledParam(nil), s.preParams...), s.postParams...) {
-		out = append(out, p.name)
-	}
-	return out
+// params lists every parameter the scheme adds, before and after signing.
+func (s *Scheme) params() []compiledParam {
+	return append(append([]compiledParam(nil), s.preParams...), s.postParams...)
 }
 
 // around reports whether the expression is literals around one use of the

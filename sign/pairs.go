@@ -25,12 +25,10 @@ func ParsePairs(s string) []Pair {
 			continue
 		}
 		name, value, _ := strings.Cut(part, "=")
-		pairs = append(pairs, Pair{Name: unescapeOrKeep(name), Value: unescapeOrKeep(value)})
+		pairs = append(pairs, Pair{Name: Unescape(name), Value: Unescape(value)})
 	}
 	return pairs
 }
-
-func unescapeOrKeep(s string) string { return Unescape(s) }
 
 // Unescape undoes form encoding as Python's unquote_plus and JavaScript's
 // URLSearchParams do: "+" is a space, a valid %XX is its byte, and an

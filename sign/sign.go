@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -98,8 +99,8 @@ func (e *MissingCredentialError) Error() string { return "missing credential " +
 // Credentials lists the credentials the scheme needs.
 func (s *Scheme) Credentials() []string { return s.credentials }
 
-// Settings returns the scheme's settings and their defaults.
-func (s *Scheme) Settings() map[string]string { return s.settings }
+// Settings returns a copy of the scheme's settings and their defaults.
+func (s *Scheme) Settings() map[string]string { return maps.Clone(s.settings) }
 
 // TimestampFormat is how the scheme writes its timestamp.
 func (s *Scheme) TimestampFormat() TimestampFormat { return s.timestamp }

@@ -1,8 +1,8 @@
 package sign
 
 // Spec describes a signing scheme before it is compiled. Every string
-// field marked "expression" is an expr-language expression over [Vars]
-// that must evaluate to a string.
+// field marked "expression" is a Go expression over [Vars] and the
+// functions of [Functions] that must evaluate to a string.
 type Spec struct {
 	// Credentials lists the credentials the scheme needs, by variable
 	// name: "api_key", "api_secret", "api_passphrase", "token".

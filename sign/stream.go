@@ -29,7 +29,7 @@ func (s *Scheme) CanStream(method string) bool {
 	if !s.streamable {
 		return false
 	}
-	for _, p := range append(append([]compiledParam(nil), s.preParams...), s.postParams...) {
+	for _, p := range s.params() {
 		if p.to == ToBody || (p.to == ToParams && !sendsParamsInQuery(method)) {
 			return false
 		}

@@ -12,8 +12,8 @@ import (
 	"strings"
 )
 
-// Vars are the variables a scheme's expressions can use. The name of each
-// field in expressions is its tag.
+// Vars are the variables a scheme's expressions can use; stringVarGetter
+// and lang.go give their names in expressions (the tags record them too).
 type Vars struct {
 	// Method is the HTTP method, upper case.
 	Method string `expr:"method"`

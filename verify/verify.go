@@ -8,7 +8,6 @@ package verify
 import (
 	"bufio"
 	"crypto/hmac"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -231,6 +230,3 @@ func withoutParam(encoded, name string) string {
 	}
 	return strings.Join(kept, "&")
 }
-
-// ErrMismatch is returned when a signature does not match.
-var ErrMismatch = errors.New("signature mismatch")
