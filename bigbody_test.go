@@ -45,7 +45,9 @@ func hmacctlBinary(t *testing.T) string {
 func runHmacctl(t *testing.T, stdin io.Reader, stdout io.Writer, args ...string) (int, string, int64) {
 	t.Helper()
 	cmd := exec.Command(hmacctlBinary(t), args...)
-	cmd.Env = append(os.Environ(), "HMACCTL_API_KEY="+testKey, "HMACCTL_API_SECRET="+testSecret)
+	// Its own empty config: a developer's saved profile named woox must not
+	// change the result.
+	cmd.Env = append(os.Environ(), "HMACCTL_API_KEY="+testKey, "HMACCTL_API_SECRET="+testSecret, "HMACCTL_CONFIG="+filepath.Join(t.TempDir(), "config.toml"))
 	cmd.Stdin, cmd.Stdout = stdin, stdout
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -109,7 +111,7 @@ func TestLargeUploadFromAFileStreams(t *testing.T) {
 		t.Fatalf("exit %d, server got %d bytes, stdout %q, stderr %q", code, received, out.String(), stderr)
 	}
 	t.Logf("1 GiB upload: peak RSS %.1f MiB", float64(rss)/(1<<20))
-	if rss > peakMemoryLimit {
+	if rss > peakMemoryLimit && !raceEnabled {
 		t.Errorf("peak RSS %d MiB, over %d MiB", rss>>20, peakMemoryLimit>>20)
 	}
 }
@@ -134,7 +136,7 @@ func TestLargeUploadFromStdinIsSpooled(t *testing.T) {
 		t.Fatalf("exit %d, server got %d bytes, stderr %q", code, received, stderr)
 	}
 	t.Logf("256 MiB from stdin: peak RSS %.1f MiB", float64(rss)/(1<<20))
-	if rss > peakMemoryLimit {
+	if rss > peakMemoryLimit && !raceEnabled {
 		t.Errorf("peak RSS %d MiB, over %d MiB", rss>>20, peakMemoryLimit>>20)
 	}
 	if left, _ := os.ReadDir(tmp); len(left) != 0 {
@@ -157,7 +159,7 @@ func TestLargeResponseStreams(t *testing.T) {
 		t.Fatalf("exit %d, stdout %d bytes, stderr %q", code, got, stderr)
 	}
 	t.Logf("1 GiB download: peak RSS %.1f MiB", float64(rss)/(1<<20))
-	if rss > peakMemoryLimit {
+	if rss > peakMemoryLimit && !raceEnabled {
 		t.Errorf("peak RSS %d MiB, over %d MiB", rss>>20, peakMemoryLimit>>20)
 	}
 }

@@ -45,7 +45,7 @@ func TestVerifyListenServesAndStops(t *testing.T) {
 	}
 
 	bad := exec.Command(bin, "request", "woox", "GET", "/v3/x?a=1", "--base-url", url)
-	bad.Env = append(os.Environ(), "HMACCTL_API_KEY="+testKey, "HMACCTL_API_SECRET=wrong-secret")
+	bad.Env = append(os.Environ(), "HMACCTL_API_KEY="+testKey, "HMACCTL_API_SECRET=wrong-secret", "HMACCTL_CONFIG="+t.TempDir()+"/c.toml")
 	body, _ := bad.Output()
 	if bad.ProcessState.ExitCode() != 4 || !strings.Contains(string(body), `"error":"signature mismatch"`) || !strings.Contains(string(body), `"tried":[`) {
 		t.Fatalf("wrong secret: exit %d, %s", bad.ProcessState.ExitCode(), body)

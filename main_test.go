@@ -27,6 +27,11 @@ import (
 // TestMain lets testscript run the real hmacctl entry point as the
 // "hmacctl" command inside scripts.
 func TestMain(m *testing.M) {
+	defer func() {
+		if verifyServerBin != "" {
+			os.RemoveAll(filepath.Dir(verifyServerBin))
+		}
+	}()
 	testscript.Main(m, map[string]func(){
 		"hmacctl": func() {
 			f := cmd.NewFactory()

@@ -121,7 +121,10 @@ func runConsoleBlock(t *testing.T, b consoleBlock, bin string) {
 		c.Dir, c.Env = dir, env
 		var stderr strings.Builder
 		c.Stderr = &stderr
-		out, _ := c.Output()
+		out, err := c.Output()
+		if err != nil {
+			t.Errorf("README.md:%d: $ %s\nfailed: %v\nstderr: %s", b.line, step.command, err, stderr.String())
+		}
 		got := strings.TrimRight(hostPort.ReplaceAllStringFunc(string(out), func(addr string) string {
 			for written, real := range ports {
 				if real == addr {

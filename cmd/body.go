@@ -28,59 +28,70 @@ func (r *requestFlags) streamBody(f *Factory, p *preparedRequest) (func(), error
 		return none, nil
 	}
 	canStream := p.Scheme.CanStream(p.Request.Method)
-	if r.Data == "@-" {
-		// One exactly sized buffer: io.ReadAll would grow its buffer to
-		// twice the threshold.
-		head := make([]byte, streamThreshold+1)
-		n, err := io.ReadFull(f.IO.In, head)
-		if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-			return none, usageErrorf("cannot read the body from stdin: %v", err)
-		}
-		head = head[:n]
-		if len(head) <= streamThreshold {
-			p.Request.Body = head
-			return none, nil
-		}
-		if !canStream {
-			rest, err := io.ReadAll(io.LimitReader(f.IO.In, inMemoryLimit))
-			if err != nil {
-				return none, usageErrorf("cannot read the body from stdin: %v", err)
-			}
-			p.Request.Body = append(head, rest...)
-			return none, checkInMemory(p, int64(len(p.Request.Body)))
-		}
-		path, size, err := spool(io.MultiReader(bytes.NewReader(head), f.IO.In))
-		if err != nil {
-			return none, err
-		}
-		p.Request.Stream = fileStream(path, size)
-		return func() { os.Remove(path) }, nil
-	}
-	path := r.Data[1:]
-	info, err := os.Stat(path)
-	if err != nil {
-		return none, usageErrorf("cannot read the body from %s: %v; check the path", path, unwrapPathError(err))
-	}
-	if info.Size() <= streamThreshold || !info.Mode().IsRegular() {
-		data, err := f.ReadFile(path)
+	in, name := f.IO.In, "stdin"
+	if r.Data != "@-" {
+		path := r.Data[1:]
+		info, err := os.Stat(path)
 		if err != nil {
 			return none, usageErrorf("cannot read the body from %s: %v; check the path", path, unwrapPathError(err))
 		}
-		p.Request.Body = data
-		return none, nil
-	}
-	if !canStream {
-		if err := checkInMemory(p, info.Size()); err != nil {
-			return none, err
+		if info.Mode().IsRegular() {
+			return r.fileBody(f, p, path, info.Size(), canStream)
 		}
-		data, err := f.ReadFile(path)
+		// A pipe or device: read once, as stdin is.
+		file, err := os.Open(path)
 		if err != nil {
 			return none, usageErrorf("cannot read the body from %s: %v", path, unwrapPathError(err))
 		}
-		p.Request.Body = data
+		defer file.Close()
+		in, name = file, path
+	}
+	// One exactly sized buffer: io.ReadAll would grow its buffer to
+	// twice the threshold.
+	head := make([]byte, streamThreshold+1)
+	n, err := io.ReadFull(in, head)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return none, usageErrorf("cannot read the body from %s: %v", name, err)
+	}
+	head = head[:n]
+	if len(head) <= streamThreshold {
+		p.Request.Body = head
 		return none, nil
 	}
-	p.Request.Stream = fileStream(path, info.Size())
+	if !canStream {
+		rest, err := io.ReadAll(io.LimitReader(in, inMemoryLimit))
+		if err != nil {
+			return none, usageErrorf("cannot read the body from %s: %v", name, err)
+		}
+		p.Request.Body = append(head, rest...)
+		return none, checkInMemory(p, int64(len(p.Request.Body)))
+	}
+	path, size, err := spool(io.MultiReader(bytes.NewReader(head), in))
+	if err != nil {
+		return none, err
+	}
+	p.Request.Stream = fileStream(path, size)
+	return func() { os.Remove(path) }, nil
+}
+
+// fileBody signs and sends a regular file's body: from memory when it is
+// small or the scheme cannot stream, else streamed from the file.
+func (r *requestFlags) fileBody(f *Factory, p *preparedRequest, path string, size int64, canStream bool) (func(), error) {
+	none := func() {}
+	if size > streamThreshold && canStream {
+		p.Request.Stream = fileStream(path, size)
+		return none, nil
+	}
+	if size > streamThreshold {
+		if err := checkInMemory(p, size); err != nil {
+			return none, err
+		}
+	}
+	data, err := f.ReadFile(path)
+	if err != nil {
+		return none, usageErrorf("cannot read the body from %s: %v; check the path", path, unwrapPathError(err))
+	}
+	p.Request.Body = data
 	return none, nil
 }
 

@@ -122,7 +122,7 @@ func resolveCredential(f *Factory, name, apiKeyFlag, profileName string, saved *
 			case err == nil:
 				return v, "OS keyring", nil
 			case errors.As(err, &unavailable):
-				return "", "", usageErrorf("%v; set %s or %s_FILE instead (or %s)", err, envName(name), envName(name), profileEnvName(profileName, name))
+				return "", "", usageErrorf("%w; set %s or %s_FILE instead (or %s)", err, envName(name), envName(name), profileEnvName(profileName, name))
 			}
 		}
 	}

@@ -18,7 +18,7 @@ import (
 )
 
 // requestFlags are the flags shared by every command that builds a
-// signed request (sign, and later request and verify).
+// signed request (sign, request and verify).
 type requestFlags struct {
 	Data       string
 	Fields     []fieldArg

@@ -293,7 +293,7 @@ func newCmdProfileShow(f *Factory) *cobra.Command {
 				switch {
 				case err == nil:
 					creds = append(creds, credInfo{cred, true, source})
-				case strings.Contains(err.Error(), "OS keyring cannot be used"):
+				case errors.As(err, new(*keystore.UnavailableError)):
 					creds = append(creds, credInfo{cred, false, "unknown: the OS keyring cannot be used"})
 				default:
 					creds = append(creds, credInfo{cred, false, "not set"})

@@ -23,6 +23,7 @@ type progress struct {
 	interval time.Duration
 	now      func() time.Time
 	finish   sync.Once
+	drawn    bool
 }
 
 // withProgress wraps r with a progress line when stderr is a terminal and
@@ -54,14 +55,15 @@ func (p *progress) Close() error {
 
 func (p *progress) end() {
 	p.finish.Do(func() {
-		if p.done >= progressMin || p.total < 0 {
+		if p.drawn || p.done >= progressMin {
 			p.draw()
-			fmt.Fprintln(p.w)
+			fmt.Fprintln(p.w) // never leave the line open for what follows
 		}
 	})
 }
 
 func (p *progress) draw() {
+	p.drawn = true
 	const mib = 1 << 20
 	if p.total >= 0 {
 		fmt.Fprintf(p.w, "\r%s %.1f / %.1f MiB (%d%%)", p.label, float64(p.done)/mib, float64(p.total)/mib, p.done*100/max(p.total, 1))

@@ -147,10 +147,10 @@ func requestRun(opts *RequestOptions, c *cobra.Command) error {
 		fmt.Fprintf(opts.IO.ErrOut, "hmacctl: the server's clock is %s ours; signing with it\n", describeOffset(offset))
 	}
 
-	signFn := func(target string) (*send.Request, error) {
+	signFn := func(target string, redirected bool) (*send.Request, error) {
 		req := prepared.Request
 		req.Time = now().Add(offset)
-		if target != opts.Path {
+		if redirected {
 			req.Fields = nil // a redirect's target is complete
 		}
 		req.Target = target

@@ -30,9 +30,10 @@ func NewCmdRoot(f *Factory) *cobra.Command {
 		Long: `hmacctl signs HTTP API requests the way each vendor expects, shows the exact
 bytes it signed, and sends them.
 
-Credentials come from the environment: HMACCTL_API_KEY, HMACCTL_API_SECRET,
-HMACCTL_API_PASSPHRASE and HMACCTL_TOKEN, or files named by the same names
-with _FILE appended. No flag takes a secret.`,
+Credentials come from a saved profile's OS keyring items (see 'hmacctl
+profile'), or from the environment: HMACCTL_API_KEY, HMACCTL_API_SECRET,
+HMACCTL_API_PASSPHRASE and HMACCTL_TOKEN, or files named by the same names with
+_FILE appended. No flag takes a secret.`,
 		Version:       ReadBuild().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,

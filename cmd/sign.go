@@ -38,7 +38,8 @@ func NewCmdSign(f *Factory, runF func(*SignOptions) error) *cobra.Command {
 signature, or the headers, without sending anything.
 
 PATH is relative to the vendor's base URL and may carry a query string, which
-is signed exactly as typed. PROFILE is a built-in vendor name for now.`,
+is signed exactly as typed. PROFILE is a saved profile (see 'hmacctl profile'),
+a vendor of your own in the config, or a built-in vendor.`,
 		Example: `  # WOO X's documented example request
   HMACCTL_API_KEY=AbmyVJGUpN064ks5ELjLfA== HMACCTL_API_SECRET_FILE=secret.txt \
     hmacctl sign woox GET '/v3/algo/orders?algoType=STOP' --timestamp 1578565539808 --print canonical

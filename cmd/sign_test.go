@@ -89,6 +89,8 @@ func TestSignCanonicalGetsANewlineOnlyOnATerminal(t *testing.T) {
 
 func TestMainMapsErrorsToExitCodes(t *testing.T) {
 	f, out, errOut := testFactory(nil)
+	args := os.Args
+	defer func() { os.Args = args }()
 	os.Args = []string{"hmacctl", "sign", "woox", "GET", "/x"}
 	if code := Main(f); code != exitBadInput {
 		t.Errorf("exit code %d, want %d", code, exitBadInput)
@@ -134,13 +136,35 @@ func TestProgressLine(t *testing.T) {
 	// Not a terminal, or a small transfer: no progress line.
 	errOut.Reset()
 	ios.StderrTTY = false
-	if r := withProgress(ios, time.Now, "sending", io.NopCloser(bytes.NewReader(data)), int64(len(data))); r.(io.Reader) == nil {
-		t.Fatal("nil reader")
-	} else if _, ok := r.(*progress); ok {
+	if _, ok := withProgress(ios, time.Now, "sending", io.NopCloser(bytes.NewReader(data)), int64(len(data))).(*progress); ok {
 		t.Error("progress on a non-terminal stderr")
 	}
 	ios.StderrTTY = true
 	if _, ok := withProgress(ios, time.Now, "sending", io.NopCloser(bytes.NewReader(nil)), 1024).(*progress); ok {
 		t.Error("progress for a 1 KiB transfer")
+	}
+}
+
+func TestColorModes(t *testing.T) {
+	for _, tt := range []struct {
+		mode    string
+		tty     bool
+		noColor string
+		want    bool
+	}{
+		{"auto", true, "", true},
+		{"auto", true, "1", false},
+		{"auto", false, "", false},
+		{"always", false, "1", true},
+		{"never", true, "", false},
+	} {
+		f, _, _ := testFactory(map[string]string{"NO_COLOR": tt.noColor})
+		f.IO.StdoutTTY = tt.tty
+		if err := setColor(f, tt.mode); err != nil {
+			t.Fatal(err)
+		}
+		if f.IO.Color != tt.want {
+			t.Errorf("--color %s, terminal %v, NO_COLOR=%q: color %v", tt.mode, tt.tty, tt.noColor, f.IO.Color)
+		}
 	}
 }

@@ -85,6 +85,9 @@ strings side by side. Without --signature it prints every reading.`,
 				opts.Method, opts.Path = args[1], args[2]
 			}
 			if opts.Listen != "" {
+				if opts.Signature != "" || opts.RequestFile != "" || c.Flags().Changed("data") || len(opts.Request.Fields) > 0 || opts.Explain || opts.Compare != "" {
+					return usageErrorf("--listen checks the requests it receives; drop --signature, --request, -d, -f, -F, --explain and --compare")
+				}
 				if runF != nil {
 					return runF(opts)
 				}
@@ -93,8 +96,8 @@ strings side by side. Without --signature it prints every reading.`,
 			if opts.RequestFile == "" && opts.Signature == "" && !opts.Explain && opts.Compare == "" {
 				return usageErrorf("give --signature SIG to check, --explain to list the readings, or --compare TEXT")
 			}
-			if opts.RequestFile != "" && (opts.Signature != "" || c.Flags().Changed("data") || len(opts.Request.Fields) > 0) {
-				return usageErrorf("--request takes the signature and body from the captured request; drop --signature, -d, -f and -F")
+			if opts.RequestFile != "" && (opts.Signature != "" || c.Flags().Changed("data") || len(opts.Request.Fields) > 0 || opts.Request.Timestamp != "") {
+				return usageErrorf("--request takes the signature, timestamp and body from the captured request; drop --signature, --timestamp, -d, -f and -F")
 			}
 			if opts.Print != "" && opts.Print != "json" {
 				return usageErrorf("--print %q: verify prints text or json", opts.Print)

@@ -45,8 +45,9 @@ type Header struct {
 
 // SignFunc builds a freshly signed request for target (a path with an
 // optional query, relative to the base URL). It is called once per
-// attempt and once per redirect followed.
-type SignFunc func(target string) (*Request, error)
+// attempt and once per redirect followed; redirected says target came
+// from a redirect's Location (so it is complete as it stands).
+type SignFunc func(target string, redirected bool) (*Request, error)
 
 // Options configure a Client.
 type Options struct {
@@ -162,7 +163,7 @@ func (r *Response) Close() error {
 // follow is returned as the response, with a note through Notify.
 func (c *Client) Send(ctx context.Context, baseURL, target string, signFn SignFunc) (*Response, error) {
 	for redirects := 0; ; redirects++ {
-		resp, err := c.sendWithRetries(ctx, target, signFn)
+		resp, err := c.sendWithRetries(ctx, target, redirects > 0, signFn)
 		if err != nil {
 			return nil, err
 		}
@@ -239,18 +240,19 @@ func (c *Client) redirectTarget(baseURL string, resp *Response) (string, string)
 	return target, ""
 }
 
-func (c *Client) sendWithRetries(ctx context.Context, target string, signFn SignFunc) (*Response, error) {
+func (c *Client) sendWithRetries(ctx context.Context, target string, redirected bool, signFn SignFunc) (*Response, error) {
 	for attempt := 0; ; attempt++ {
-		req, err := signFn(target)
+		req, err := signFn(target, redirected)
 		if err != nil {
 			return nil, err
 		}
 		resp, err := c.once(ctx, req)
 		retryable := attempt < c.opts.Retries && (c.opts.RetryAll || idempotent(req.Method))
+		var noResponse *NoResponseError
 		var wait time.Duration
 		switch {
-		case err != nil && !retryable:
-			return nil, err
+		case err != nil && (!retryable || !errors.As(err, &noResponse)):
+			return nil, err // only network failures are worth another try
 		case err != nil:
 			wait = backoff(attempt)
 			c.notify(fmt.Sprintf("attempt %d failed (%v); retrying in %s", attempt+1, err, wait.Round(time.Millisecond)))
@@ -266,7 +268,7 @@ func (c *Client) sendWithRetries(ctx context.Context, target string, signFn Sign
 			return resp, nil
 		}
 		if err := c.opts.Sleep(ctx, wait); err != nil {
-			return nil, err
+			return nil, &NoResponseError{URL: req.URL, Cause: "interrupted while waiting to retry", Err: err}
 		}
 	}
 }

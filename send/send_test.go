@@ -21,7 +21,7 @@ import (
 // header, standing in for a fresh timestamp and signature per attempt.
 func signer(base string, method string, body []byte) (SignFunc, *atomic.Int32) {
 	var n atomic.Int32
-	return func(target string) (*Request, error) {
+	return func(target string, redirected bool) (*Request, error) {
 		i := n.Add(1)
 		return &Request{
 			Method:  method,
