@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -26,7 +27,7 @@ func savedProfileNames(f *Factory) []string {
 	if err != nil {
 		return nil
 	}
-	return slices.Sorted(mapKeys(cfg.Profiles))
+	return slices.Sorted(maps.Keys(cfg.Profiles))
 }
 
 // completeSavedProfiles completes the first argument with saved profiles.

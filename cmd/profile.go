@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -164,7 +165,7 @@ func newCmdProfileAdd(f *Factory) *cobra.Command {
 			}
 			store := f.Keystore()
 			previous := map[string]string{} // what a replaced profile had
-			for _, cred := range slices.Sorted(mapKeys(stored)) {
+			for _, cred := range slices.Sorted(maps.Keys(stored)) {
 				v, err := store.Get(keystore.Service, keystore.Account(name, cred))
 				switch {
 				case err == nil:
@@ -243,7 +244,7 @@ func newCmdProfileList(f *Factory) *cobra.Command {
 			if err != nil {
 				return usageErrorf("%v; fix or move the config file", err)
 			}
-			names := slices.Sorted(mapKeys(cfg.Profiles))
+			names := slices.Sorted(maps.Keys(cfg.Profiles))
 			if asJSON {
 				out := []map[string]any{}
 				for _, n := range names {
@@ -308,7 +309,7 @@ func newCmdProfileShow(f *Factory) *cobra.Command {
 			}
 			var b strings.Builder
 			fmt.Fprintf(&b, "profile:   %s\nvendor:    %s\nvariant:   %s\nbase URL:  %s (%s)\n", name, p.Vendor, orDash(p.Variant), baseURL, baseSource)
-			for _, k := range slices.Sorted(mapKeys(p.Settings)) {
+			for _, k := range slices.Sorted(maps.Keys(p.Settings)) {
 				fmt.Fprintf(&b, "setting:   %s=%s\n", k, p.Settings[k])
 			}
 			b.WriteString("credentials:\n")
@@ -568,14 +569,4 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }

@@ -104,7 +104,7 @@ func LoadConfig(path string) (*Config, error) {
 		if def.BaseURL == "" {
 			return nil, v.fieldError("base_url", errors.New("is missing: give the vendor's API base URL"))
 		}
-		for _, vn := range slices.Sorted(mapsKeys(def.Variants)) {
+		for _, vn := range slices.Sorted(maps.Keys(def.Variants)) {
 			v.variants = append(v.variants, Variant{Name: vn, Description: def.Variants[vn].Description})
 		}
 		for _, variant := range append([]Variant{{}}, v.variants...) {
@@ -118,7 +118,7 @@ func LoadConfig(path string) (*Config, error) {
 }
 
 // UserVendors lists the user's own vendor names, sorted.
-func (c *Config) UserVendors() []string { return slices.Sorted(mapsKeys(c.vendors)) }
+func (c *Config) UserVendors() []string { return slices.Sorted(maps.Keys(c.vendors)) }
 
 // Vendor finds a vendor by name: the user's own first, then the built-in
 // ones.
@@ -305,14 +305,4 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }

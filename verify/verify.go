@@ -125,13 +125,15 @@ func parseHTTP(req *http.Request, body []byte, scheme *profiles.Scheme, baseURL 
 			if loc.Header != "" {
 				value, ok = headerValue(req.Header, loc.Header)
 				where = "header " + loc.Header
-			} else {
+			} else if inQuery(loc.To, req.Method) {
 				if value, ok = paramValue(query, loc.Param); ok {
 					where = "query parameter " + loc.Param
 					if remove {
 						query = withoutParam(query, loc.Param)
 					}
-				} else if value, ok = paramValue(string(body), loc.Param); ok {
+				}
+			} else if scheme.BodyFormat() == sign.BodyForm {
+				if value, ok = paramValue(string(body), loc.Param); ok {
 					where = "body parameter " + loc.Param
 					if remove {
 						body = []byte(withoutParam(string(body), loc.Param))
@@ -169,10 +171,10 @@ func parseHTTP(req *http.Request, body []byte, scheme *profiles.Scheme, baseURL 
 	for setting := range scheme.Settings() {
 		for _, loc := range scheme.LocateSetting(setting) {
 			v, ok := headerValue(req.Header, loc.Header)
-			if loc.Header == "" {
-				if v, ok = paramValue(query, loc.Param); !ok {
-					v, ok = paramValue(string(body), loc.Param)
-				}
+			if loc.Header == "" && inQuery(loc.To, req.Method) {
+				v, ok = paramValue(query, loc.Param)
+			} else if loc.Header == "" && scheme.BodyFormat() == sign.BodyForm {
+				v, ok = paramValue(string(body), loc.Param)
 			}
 			if ok {
 				p.Request.Settings[setting] = v
@@ -185,6 +187,18 @@ func parseHTTP(req *http.Request, body []byte, scheme *profiles.Scheme, baseURL 
 	}
 	p.Request.Body = body
 	return p, nil
+}
+
+// inQuery says whether a parameter placed at to travels in the query for
+// this method (as sign places it).
+func inQuery(to sign.Placement, method string) bool {
+	switch to {
+	case sign.ToQuery:
+		return true
+	case sign.ToBody:
+		return false
+	}
+	return method == http.MethodGet || method == http.MethodHead || method == http.MethodDelete
 }
 
 func describe(locations []sign.Location) string {
