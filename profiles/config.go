@@ -273,30 +273,39 @@ func lineStart(data []byte, offset int) int {
 	return bytes.LastIndexByte(data[:offset], '\n') + 1
 }
 
+// writeAtomically replaces the file at path (the file a symlink points
+// to, not the link) with data: a temporary file in the same directory,
+// mode 0600, fsync, rename, then fsync of the directory.
 func writeAtomically(path string, data []byte) error {
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".config-*.toml")
 	if err != nil {
 		return fmt.Errorf("cannot write the config file: %w", unwrapPath(err))
 	}
 	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
-	if err := tmp.Chmod(0o600); err == nil {
+	err = tmp.Chmod(0o600)
+	if err == nil {
 		_, err = tmp.Write(data)
-		if err == nil {
-			err = tmp.Sync()
-		}
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(tmp.Name(), path)
-		}
-		if err != nil {
-			return fmt.Errorf("cannot write the config file %s: %w", path, unwrapPath(err))
-		}
-		return nil
 	}
-	tmp.Close()
-	return fmt.Errorf("cannot write the config file %s", path)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("cannot write the config file %s: %w", path, unwrapPath(err))
+	}
+	if dir, err := os.Open(filepath.Dir(path)); err == nil {
+		_ = dir.Sync() // the rename itself durable; not every system allows it
+		dir.Close()
+	}
+	return nil
 }
 
 func unwrapPath(err error) error {

@@ -216,3 +216,25 @@ func TestUpdateKeepsCommentsAboveTables(t *testing.T) {
 		t.Errorf("got:\n%s", data)
 	}
 }
+
+// A config that is a symlink (a dotfile manager's) stays a symlink: the
+// file it points to is updated.
+func TestUpdateFollowsASymlinkedConfig(t *testing.T) {
+	real := writeConfig(t, "")
+	link := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := profiles.Update(link, func(c *profiles.Config) error {
+		c.Profiles["p"] = profiles.Profile{Vendor: "woox"}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced: %v", err)
+	}
+	if data, _ := os.ReadFile(real); !strings.Contains(string(data), "[profiles.p]") {
+		t.Errorf("the target was not updated:\n%s", data)
+	}
+}
