@@ -69,21 +69,19 @@ func Explain(scheme *profiles.Scheme, in Input, others Others) (*Explanation, er
 	}
 	ex := &Explanation{Expected: Reading{Name: "the default reading", Canonical: def.Canonical, Signature: def.Signature}}
 	received := decodings(in.Signature)
-	try := func(c candidate) {
-		res, err := c.scheme.Sign(c.req)
-		if err != nil {
-			return
-		}
-		r := Reading{Name: c.name, Canonical: res.Canonical, Signature: res.Signature}
+	// consider records a signed reading and checks it against the
+	// received signature.
+	consider := func(name string, s *profiles.Scheme, res *sign.Result) {
+		r := Reading{Name: name, Canonical: res.Canonical, Signature: res.Signature}
 		ex.Tried = append(ex.Tried, r)
 		if ex.Match != nil || in.Signature == "" {
 			return
 		}
-		raw, err := c.scheme.DecodeSignature(res.Signature)
+		raw, err := s.DecodeSignature(res.Signature)
 		if err != nil {
 			return
 		}
-		if got, err := c.scheme.DecodeSignature(in.Signature); err == nil && bytes.Equal(got, raw) {
+		if got, err := s.DecodeSignature(in.Signature); err == nil && bytes.Equal(got, raw) {
 			ex.Match = &r
 			return
 		}
@@ -95,7 +93,12 @@ func Explain(scheme *profiles.Scheme, in Input, others Others) (*Explanation, er
 			}
 		}
 	}
-	try(candidate{"the default reading", scheme, in.Request})
+	try := func(c candidate) {
+		if res, err := c.scheme.Sign(c.req); err == nil {
+			consider(c.name, c.scheme, res)
+		}
+	}
+	consider("the default reading", scheme, def)
 	for _, c := range misreadings(scheme, in) {
 		try(c)
 	}
