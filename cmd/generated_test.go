@@ -28,7 +28,7 @@ base_url = "https://api.acme.test/v2"
 credentials = ["api_key", "api_secret"]
 timestamp = { format = "unix" }
 signature = { hash = "sha256", message = 'method + "\n" + path + "\n" + timestamp + "\n" + body', encoding = "hex" }
-headers = { X-Key = 'api_key', X-Sign = 'signature' }
+headers = [{ name = "X-Key", value = 'api_key' }, { name = "X-Sign", value = 'signature' }, { name = "X-Time", value = 'timestamp' }]
 
 [vendors.acme.variants.legacy]
 description = "the old message order"

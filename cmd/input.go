@@ -14,6 +14,7 @@ import (
 
 	"github.com/hmacctl/hmacctl/profiles"
 	"github.com/hmacctl/hmacctl/sign"
+	"github.com/hmacctl/hmacctl/verify"
 	"github.com/spf13/cobra"
 )
 
@@ -310,4 +311,27 @@ func sortedKeys(m map[string]string) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// checkTimestamp refuses a --timestamp that cannot be in the scheme's
+// form (an ISO date for a milliseconds vendor, "abc") and warns about a
+// number in another unit: sign and request would send it as given.
+func checkTimestamp(f *Factory, scheme *profiles.Scheme, ts string) error {
+	if ts == "" || scheme.TimestampFormat() == sign.NoTimestamp {
+		return nil
+	}
+	form, want := verify.DetectTimestampForm(ts), verify.ExpectedForm(scheme.TimestampFormat())
+	if form == want {
+		return nil
+	}
+	if isUnixForm(form) && isUnixForm(want) {
+		fmt.Fprintf(f.IO.ErrOut, "hmacctl: warning: --timestamp %s is %s; %s expects %s (signed and sent as given)\n", ts, form.Phrase(), scheme.Vendor, want)
+		return nil
+	}
+	example, _ := scheme.Timestamp(f.Now(), nil)
+	return usageErrorf("--timestamp %q is %s; %s expects %s, such as %s", ts, form.Phrase(), scheme.Vendor, want, example)
+}
+
+func isUnixForm(f verify.TimestampForm) bool {
+	return f == verify.FormSeconds || f == verify.FormMillis || f == verify.FormMicros || f == verify.FormNanos
 }

@@ -100,6 +100,9 @@ func requestRun(opts *RequestOptions, c *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	if err := checkTimestamp(opts.Factory, prepared.Scheme, prepared.Request.Timestamp); err != nil {
+		return err
+	}
 	if opts.Request.streaming {
 		cleanup, err := opts.Request.streamBody(opts.Factory, prepared)
 		defer cleanup()

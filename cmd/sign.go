@@ -68,6 +68,9 @@ func signRun(opts *SignOptions, c *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	if err := checkTimestamp(opts.Factory, prepared.Scheme, prepared.Request.Timestamp); err != nil {
+		return err
+	}
 	res, err := prepared.Scheme.Sign(prepared.Request)
 	if err != nil {
 		return usageErrorf("%v", err) // the engine rejects only what the user gave

@@ -1,14 +1,18 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -55,18 +59,24 @@ func NewCmdVerify(f *Factory, runF func(*VerifyOptions) error) *cobra.Command {
 		Use:   "verify PROFILE [METHOD PATH]",
 		Short: "Check a signature, and explain a mismatch",
 		Long: `Check a request's signature with a vendor's scheme: sign it again and compare
-in constant time. Exit 0 on a match, 1 on a mismatch (or a timestamp outside
+in constant time. Exit 0 when the signature matches (with --compare alone, when
+the strings are identical), 1 when it does not or the request cannot be
+verified (no signature where the definition puts it, a timestamp outside
 --max-age), 2 on bad input.
 
 Give the request as METHOD PATH with --signature, --timestamp and -d/-f/-F as
 for sign, or as a raw HTTP/1.1 request with --request FILE (- for stdin), as
 captured by a proxy or 'nc -l': the signature, timestamp and API key are then
-read from where the vendor puts them.
+read from where the vendor's definition says they travel.
+
+A timestamp read from a request (--request, --listen) must be within
+--max-age of this machine's clock (default 5m; 0 disables the check). One you
+typed with --timestamp is reported, and checked only when --max-age is given.
 
 --explain searches the plausible misreadings for one that reproduces the
 signature (the timestamp's unit, the query's encoding, the path, the body's
-serialization, the secret, other variants and vendors) and shows the canonical
-strings side by side. Without --signature it prints every reading.`,
+serialization, the secret, other variants and vendors) and shows the strings
+to sign side by side. Without --signature it prints every reading.`,
 		Example: `  hmacctl verify woox GET '/v3/algo/orders?algoType=STOP' --timestamp 1578565539808 --signature fddab579...
   nc -l 8080 > captured.http; hmacctl verify binance --request captured.http --explain
   hmacctl verify bybit POST /v5/order/create -d @body.json --timestamp 1700000000000 --compare @their-origin-string.txt`,
@@ -112,7 +122,7 @@ strings side by side. Without --signature it prints every reading.`,
 	fl := c.Flags()
 	fl.StringVar(&opts.Signature, "signature", "", "the signature to check")
 	fl.StringVar(&opts.RequestFile, "request", "", "a raw HTTP/1.1 request to check: FILE, or - for stdin")
-	fl.DurationVar(&opts.MaxAge, "max-age", 5*time.Minute, "reject a timestamp older or further in the future than this (0 to skip)")
+	fl.DurationVar(&opts.MaxAge, "max-age", 5*time.Minute, "reject a received timestamp further than this from the clock (0 disables the check; a --timestamp you typed is checked only when this is given)")
 	fl.BoolVar(&opts.Explain, "explain", false, "on a mismatch, search the plausible readings for one that reproduces the signature")
 	fl.StringVar(&opts.Compare, "compare", "", "a string to sign from elsewhere (TEXT or @FILE), diffed with hmacctl's")
 	fl.StringVar(&opts.Print, "print", "", "json for one JSON object")
@@ -145,10 +155,9 @@ func listenRun(opts *VerifyOptions, c *cobra.Command) error {
 		BaseURL:        prepared.Request.BaseURL,
 		Credentials:    prepared.Request.Credentials,
 		Settings:       prepared.Request.Settings,
-		MaxAge:         opts.MaxAge,
+		Age:            verify.AgePolicy{MaxAge: opts.MaxAge, Enforce: true},
 		MaxBody:        opts.MaxBody,
 		Now:            f.Now,
-		Age:            func(ts string, now time.Time) string { return checkAge(prepared.Scheme, ts, opts.MaxAge, now) },
 		Others:         others,
 		RevealExpected: opts.Reveal,
 	}
@@ -190,6 +199,11 @@ func verifyRun(opts *VerifyOptions, c *cobra.Command) error {
 	var in verify.Input
 	var prepared *preparedRequest
 	var found map[string]string
+	var notes []string
+	// A timestamp read from a request is judged against the clock; one the
+	// user typed is information, judged only when --max-age is given.
+	policy := verify.AgePolicy{MaxAge: opts.MaxAge, Enforce: opts.RequestFile != "" || c.Flags().Changed("max-age")}
+	report := verifyReport{}
 	if opts.RequestFile != "" {
 		r, err := resolveProfile(f, opts.Profile)
 		if err != nil {
@@ -214,8 +228,15 @@ func verifyRun(opts *VerifyOptions, c *cobra.Command) error {
 		if err != nil {
 			return err
 		}
-		parsed, err := verify.ParseRequest(strings.NewReader(string(raw)), scheme, baseURL)
-		if err != nil {
+		parsed, err := verify.ParseRequest(bytes.NewReader(raw), scheme, baseURL)
+		var notVerifiable *verify.NotVerifiableError
+		var outside *verify.PathError
+		switch {
+		case errors.As(err, &notVerifiable):
+			return &VerifyError{Msg: fmt.Sprintf("not verified: %v", err)}
+		case errors.As(err, &outside):
+			return usageErrorf("--request %s: %v; pass --base-url with the base the request was signed under", opts.RequestFile, err)
+		case err != nil:
 			return usageErrorf("--request %s: %v", opts.RequestFile, err)
 		}
 		if key := parsed.Request.Credentials["api_key"]; key != "" && opts.Request.APIKey == "" {
@@ -232,7 +253,7 @@ func verifyRun(opts *VerifyOptions, c *cobra.Command) error {
 				in.Request.Settings[k] = v
 			}
 		}
-		found = parsed.Found
+		found, notes = parsed.Found, parsed.Notes
 	} else {
 		var err error
 		if prepared, err = opts.Request.prepare(f, c, opts.Profile, opts.Method, opts.Path); err != nil {
@@ -241,12 +262,21 @@ func verifyRun(opts *VerifyOptions, c *cobra.Command) error {
 		if prepared.Request.Timestamp == "" && prepared.Scheme.TimestampFormat() != sign.NoTimestamp {
 			return usageErrorf("--timestamp is required: give the timestamp that was signed (%s signs one)", prepared.Scheme.Vendor)
 		}
-		in = verify.Input{Request: prepared.Request, Signature: opts.Signature}
+		// -f/-F fields become the query or body a server would receive,
+		// so that every reading sees the same bytes as for -d.
+		req, err := prepared.Scheme.PlaceFields(prepared.Request)
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		in = verify.Input{Request: req}
+		if opts.Signature != "" {
+			in.Signatures = []string{opts.Signature}
+		}
 	}
 
-	report := verifyReport{Vendor: prepared.Scheme.Vendor, Variant: prepared.Scheme.Variant, Found: found, Timestamp: in.Request.Timestamp}
+	report.Vendor, report.Variant, report.Found, report.Notes, report.Timestamp = prepared.Scheme.Vendor, prepared.Scheme.Variant, found, notes, in.Request.Timestamp
 	var failures []string
-	if in.Signature != "" {
+	if len(in.Signatures) > 0 {
 		res, err := verify.Check(prepared.Scheme, in)
 		if err != nil {
 			return usageErrorf("%v", err)
@@ -261,11 +291,11 @@ func verifyRun(opts *VerifyOptions, c *cobra.Command) error {
 	} else {
 		return usageErrorf("%v", err)
 	}
-	if msg := checkAge(prepared.Scheme, in.Request.Timestamp, opts.MaxAge, f.Now()); msg != "" {
-		report.AgeProblem = msg
-		failures = append(failures, msg)
+	report.Age = policy.CheckAge(prepared.Scheme, in.Request.Timestamp, f.Now())
+	if report.Age.Failed {
+		failures = append(failures, report.Age.Problem())
 	}
-	if opts.Explain && (in.Signature == "" || !report.Match) {
+	if opts.Explain && (len(in.Signatures) == 0 || !report.Match) {
 		ex, err := verify.Explain(prepared.Scheme, in, otherReadings(f, prepared.Scheme))
 		if err != nil {
 			return usageErrorf("%v", err)
@@ -279,7 +309,15 @@ func verifyRun(opts *VerifyOptions, c *cobra.Command) error {
 		}
 		report.Compare = text
 		report.HasCompare = true
+		if verify.FirstDifference(report.Canonical, text) >= 0 {
+			msg := "the strings to sign differ"
+			if ws := verify.WhitespaceDifference(report.Canonical, text); ws != "" {
+				msg += " only in " + ws
+			}
+			failures = append(failures, msg)
+		}
 	}
+	report.OK = len(failures) == 0 && (report.Checked || report.HasCompare)
 	if opts.Print == "json" {
 		if err := writeJSON(opts.IO.Out, report.json()); err != nil {
 			return err
@@ -289,8 +327,11 @@ func verifyRun(opts *VerifyOptions, c *cobra.Command) error {
 	}
 	if len(failures) > 0 {
 		hint := ""
-		if report.Explanation == nil && in.Signature != "" && !report.Match {
+		if report.Explanation == nil && report.Checked && !report.Match {
 			hint = "; run with --explain to find what was signed differently"
+		}
+		if report.Age.Failed && report.Age.ClockProblem() {
+			hint += "; if the signer's clock is off, sign with --time-offset or --sync-time"
 		}
 		return &VerifyError{Msg: strings.Join(failures, "; ") + hint}
 	}
@@ -321,36 +362,6 @@ func compareText(f *Factory, arg string) ([]byte, error) {
 		return b, nil
 	}
 	return []byte(arg), nil
-}
-
-// checkAge says how far a timestamp is outside maxAge, and what to do;
-// "" when it is within, or cannot be judged.
-func checkAge(s *profiles.Scheme, ts string, maxAge time.Duration, now time.Time) string {
-	if maxAge <= 0 || ts == "" || s.TimestampFormat() == sign.NoTimestamp {
-		return ""
-	}
-	t, err := s.TimestampFormat().Parse(ts)
-	if err != nil {
-		return ""
-	}
-	if s.TimestampIsExpiry() {
-		// An expiry: it must be in the future, and not too far.
-		switch {
-		case t.Before(now):
-			return fmt.Sprintf("the request expired %s ago (at %s)", now.Sub(t).Round(time.Second), t.UTC().Format(time.RFC3339))
-		case t.Sub(now) > maxAge:
-			return fmt.Sprintf("the expiry is %s ahead, beyond --max-age %s", t.Sub(now).Round(time.Second), maxAge)
-		}
-		return ""
-	}
-	age := now.Sub(t)
-	switch {
-	case age > maxAge:
-		return fmt.Sprintf("the timestamp is %s behind this machine's clock (--max-age %s): the request is old, or the signer's clock is slow; sign with --time-offset or --sync-time", age.Round(time.Millisecond), maxAge)
-	case -age > maxAge:
-		return fmt.Sprintf("the timestamp is %s ahead of this machine's clock (--max-age %s): the signer's clock is fast; sign with --time-offset or --sync-time", (-age).Round(time.Millisecond), maxAge)
-	}
-	return ""
 }
 
 // otherReadings lists the vendor's other variants, then every other
@@ -393,17 +404,38 @@ func otherReadings(f *Factory, current *profiles.Scheme) verify.Others {
 type verifyReport struct {
 	Vendor, Variant string
 	Found           map[string]string
-	Timestamp       string
-	Checked         bool
-	Match           bool
-	Expected        string
-	Received        string
-	Note            string
-	Canonical       []byte
-	AgeProblem      string
-	Explanation     *verify.Explanation
-	Compare         []byte
-	HasCompare      bool
+	// Notes say how a captured request was read.
+	Notes       []string
+	Timestamp   string
+	Checked     bool
+	Match       bool
+	Expected    string
+	Received    string
+	Note        string
+	Canonical   []byte
+	Age         verify.Age
+	Explanation *verify.Explanation
+	Compare     []byte
+	HasCompare  bool
+	// OK is the verdict: exit 0. Only a compared signature or string can
+	// make it true.
+	OK bool
+}
+
+// ageLine says what the timestamp check found, with how to change it.
+func (r *verifyReport) ageLine() string {
+	problem := r.Age.Problem()
+	switch {
+	case r.Age.MaxAge <= 0 && !r.Age.Failed:
+		return "" // --max-age 0: no talk of clocks
+	case problem == "":
+		return r.Age.Info()
+	case r.Age.Failed:
+		return problem + " (--max-age " + r.Age.MaxAge.String() + "; --max-age 0 disables the check)"
+	case r.Age.MaxAge > 0:
+		return problem + " (not checked for a --timestamp you typed: give --max-age to check it)"
+	}
+	return problem + " (not checked: --max-age 0)"
 }
 
 func (r *verifyReport) setCheck(res *verify.Result) {
@@ -424,10 +456,11 @@ func (r *verifyReport) text(p palette) string {
 	default:
 		fmt.Fprintf(&b, "%s\n", p.label(title))
 	}
-	for _, what := range []string{"signature", "timestamp", "api_key"} {
-		if where, ok := r.Found[what]; ok {
-			fmt.Fprintf(&b, "%s read from %s\n", what, where)
-		}
+	for _, what := range slices.Sorted(maps.Keys(r.Found)) {
+		fmt.Fprintf(&b, "%s read from %s\n", what, r.Found[what])
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "note: %s\n", n)
 	}
 	writeCanonical(&b, "canonical", r.Canonical, p)
 	if r.Expected != "" {
@@ -439,8 +472,8 @@ func (r *verifyReport) text(p palette) string {
 	if r.Note != "" {
 		fmt.Fprintf(&b, "note: %s\n", r.Note)
 	}
-	if r.AgeProblem != "" {
-		fmt.Fprintf(&b, "timestamp: %s\n", r.AgeProblem)
+	if line := r.ageLine(); line != "" {
+		fmt.Fprintf(&b, "timestamp: %s\n", line)
 	}
 	if ex := r.Explanation; ex != nil {
 		switch {
@@ -465,6 +498,9 @@ func (r *verifyReport) text(p palette) string {
 	}
 	if r.HasCompare {
 		b.WriteString("\ncompare:\n")
+		if ws := verify.WhitespaceDifference(r.Canonical, r.Compare); ws != "" {
+			fmt.Fprintf(&b, "the strings differ only in %s\n", ws)
+		}
 		writeDiff(&b, r.Canonical, r.Compare, "hmacctl", "given", p)
 	}
 	return b.String()
@@ -530,6 +566,7 @@ func tail(data []byte, at int, p palette) string {
 
 func (r *verifyReport) json() map[string]any {
 	out := map[string]any{
+		"ok":               r.OK,
 		"vendor":           r.Vendor,
 		"variant":          r.Variant,
 		"timestamp":        r.Timestamp,
@@ -548,8 +585,15 @@ func (r *verifyReport) json() map[string]any {
 	if r.Found != nil {
 		out["found"] = r.Found
 	}
-	if r.AgeProblem != "" {
-		out["timestamp_problem"] = r.AgeProblem
+	if problem := r.Age.Problem(); problem != "" {
+		out["timestamp_problem"] = problem
+		out["timestamp_checked"] = r.Age.Failed
+	}
+	if info := r.Age.Info(); info != "" {
+		out["timestamp_info"] = info
+	}
+	if len(r.Notes) > 0 {
+		out["notes"] = r.Notes
 	}
 	if ex := r.Explanation; ex != nil {
 		tried := []string{}
@@ -571,7 +615,11 @@ func (r *verifyReport) json() map[string]any {
 		out["explain"] = e
 	}
 	if r.HasCompare {
-		out["compare"] = map[string]any{"first_difference": verify.FirstDifference(r.Canonical, r.Compare), "identical": verify.FirstDifference(r.Canonical, r.Compare) < 0}
+		cmp := map[string]any{"first_difference": verify.FirstDifference(r.Canonical, r.Compare), "identical": verify.FirstDifference(r.Canonical, r.Compare) < 0}
+		if ws := verify.WhitespaceDifference(r.Canonical, r.Compare); ws != "" {
+			cmp["whitespace_only"] = ws
+		}
+		out["compare"] = cmp
 	}
 	return out
 }

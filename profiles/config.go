@@ -87,7 +87,7 @@ func LoadConfig(path string) (*Config, error) {
 	c.data = data
 	var file configFile
 	if err := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields().Decode(&file); err != nil {
-		return nil, tomlError(path, err)
+		return nil, tomlError(path, data, err)
 	}
 	for name, p := range file.Profiles {
 		if err := CheckProfileName(name); err != nil {

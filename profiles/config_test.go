@@ -28,10 +28,17 @@ hash = "sha256"
 message = 'method + "\n" + path_query + "\n" + timestamp + "\n" + body'
 encoding = "base64"
 
-[vendors.acme.headers]
-X-Acme-Key = 'api_key'
-X-Acme-Signature = 'signature'
-X-Acme-Time = 'timestamp'
+[[vendors.acme.headers]]
+name = "X-Acme-Key"
+value = 'api_key'
+
+[[vendors.acme.headers]]
+name = "X-Acme-Signature"
+value = 'signature'
+
+[[vendors.acme.headers]]
+name = "X-Acme-Time"
+value = 'timestamp'
 
 [profiles.old]
 vendor = "woox"
@@ -203,7 +210,7 @@ func TestUpdateRefusesProfilesItCannotRewrite(t *testing.T) {
 // A comment just above a kept table stays with it when the profile
 // before it is removed.
 func TestUpdateKeepsCommentsAboveTables(t *testing.T) {
-	path := writeConfig(t, "[profiles.x]\nvendor = \"woox\"\n\n# about acme\n[vendors.acme]\nbase_url = \"https://a.test\"\ncredentials = [\"api_secret\"]\n[vendors.acme.signature]\nhash = \"sha256\"\nmessage = 'body'\nencoding = \"hex\"\n")
+	path := writeConfig(t, "[profiles.x]\nvendor = \"woox\"\n\n# about acme\n[vendors.acme]\nbase_url = \"https://a.test\"\ncredentials = [\"api_secret\"]\n[vendors.acme.signature]\nhash = \"sha256\"\nmessage = 'body'\nencoding = \"hex\"\n[[vendors.acme.headers]]\nname = \"X-Sig\"\nvalue = 'signature'\n")
 	err := profiles.Update(path, func(c *profiles.Config) error {
 		delete(c.Profiles, "x")
 		return nil

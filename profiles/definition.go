@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/hmacctl/hmacctl/sign"
@@ -31,8 +30,27 @@ type schemeTables struct {
 	Timestamp   timestampTable        `toml:"timestamp"`
 	Settings    map[string]settingDef `toml:"settings"`
 	Signature   signatureTable        `toml:"signature"`
-	Headers     map[string]string     `toml:"headers"`
+	Headers     []headerTable         `toml:"headers"`
 	Params      []paramTable          `toml:"params"`
+	Accepts     acceptsTable          `toml:"accepts"`
+}
+
+type headerTable struct {
+	Name  string `toml:"name"`
+	Value string `toml:"value"`
+	readback
+}
+
+// readback is how a header or parameter is read back from a received
+// request: read is one pattern or an array of them.
+type readback struct {
+	Read  any    `toml:"read"`
+	Split string `toml:"split"`
+}
+
+type acceptsTable struct {
+	Params []string `toml:"params"`
+	Bodies []string `toml:"bodies"`
 }
 
 type timestampTable struct {
@@ -58,11 +76,13 @@ type paramTable struct {
 	Value string `toml:"value"`
 	To    string `toml:"to"`
 	First bool   `toml:"first"`
+	readback
 }
 
-// variantFile overrides parts of a definition. Absent fields inherit;
-// headers and settings merge by name; message_by_method, params and
-// credentials, when present, replace the base's.
+// variantFile overrides parts of a definition by one rule: a table
+// merges into the base's key by key (settings, signature,
+// message_by_method, timestamp, accepts); any other value given, an array
+// included (credentials, headers, params), replaces the base's.
 type variantFile struct {
 	Description string `toml:"description"`
 	schemeTables
@@ -167,7 +187,7 @@ func decodeDefinition(file string, data []byte) (*Vendor, error) {
 	var def definitionFile
 	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields()
 	if err := dec.Decode(&def); err != nil {
-		return nil, tomlError(file, err)
+		return nil, tomlError(file, data, err)
 	}
 	v := &Vendor{Name: def.Name, Title: def.Title, Docs: def.Docs, File: file, base: def, data: data}
 	if def.Name == "" {
@@ -182,7 +202,10 @@ func decodeDefinition(file string, data []byte) (*Vendor, error) {
 	return v, nil
 }
 
-func tomlError(file string, err error) error {
+func tomlError(file string, data []byte, err error) error {
+	if converted := oldHeadersError(file, data); converted != nil {
+		return converted
+	}
 	var strict *toml.StrictMissingError
 	if errors.As(err, &strict) && len(strict.Errors) > 0 {
 		first := strict.Errors[0]
@@ -195,6 +218,29 @@ func tomlError(file string, err error) error {
 		return &DefinitionError{File: file, Line: line, Field: strings.Join(decodeErr.Key(), "."), Err: errors.New(strings.TrimPrefix(decodeErr.Error(), "toml: "))}
 	}
 	return &DefinitionError{File: file, Err: err}
+}
+
+// oldHeadersError explains how to convert a definition written for the
+// first format, whose headers were a table ([headers] Name = 'value'),
+// to the ordered array of the current one.
+func oldHeadersError(file string, data []byte) error {
+	offsets := keyOffsets(data)
+	first, firstKey := -1, ""
+	for key, offset := range offsets {
+		i := strings.Index(key, "headers.")
+		if i < 0 || (i > 0 && key[i-1] != '.') || (first >= 0 && offset > first) {
+			continue
+		}
+		first, firstKey = offset, key
+	}
+	if first < 0 {
+		return nil
+	}
+	table := firstKey[:strings.Index(firstKey, "headers.")+len("headers")]
+	if offset, ok := offsets[table]; ok {
+		first = offset
+	}
+	return &DefinitionError{File: file, Line: lineAt(data, first), Field: table, Err: fmt.Errorf("headers are now an array of tables, in the order sent: write each as [[%s]] with name = \"X-Name\" and value = '...' on their own lines (see docs/format.md)", table)}
 }
 
 func (v *Vendor) fieldError(field string, err error) *DefinitionError {
@@ -226,7 +272,7 @@ func (v *Vendor) Scheme(variant string) (*Scheme, error) {
 		def = overlay(v.base, over)
 		prefix = "variants." + variant + "."
 	}
-	spec, err := specOf(def, v.keyOffsets)
+	spec, err := specOf(def)
 	if err != nil {
 		var fe *sign.FieldError
 		if errors.As(err, &fe) {
@@ -235,6 +281,9 @@ func (v *Vendor) Scheme(variant string) (*Scheme, error) {
 		return nil, err
 	}
 	compiled, err := sign.Compile(spec)
+	if err == nil {
+		err = compiled.Verifiable()
+	}
 	if err != nil {
 		var fe *sign.FieldError
 		if errors.As(err, &fe) {
@@ -303,7 +352,6 @@ func overlay(base definitionFile, over variantFile) definitionFile {
 		def.Timestamp.Offset = over.Timestamp.Offset
 	}
 	def.Settings = mergeMaps(base.Settings, over.Settings)
-	def.Headers = mergeMaps(base.Headers, over.Headers)
 	sig := over.Signature
 	for _, f := range []struct{ dst, src *string }{
 		{&def.Signature.Hash, &sig.Hash}, {&def.Signature.Key, &sig.Key},
@@ -313,11 +361,18 @@ func overlay(base definitionFile, over variantFile) definitionFile {
 			*f.dst = *f.src
 		}
 	}
-	if sig.MessageByMethod != nil {
-		def.Signature.MessageByMethod = sig.MessageByMethod
+	def.Signature.MessageByMethod = mergeMaps(base.Signature.MessageByMethod, sig.MessageByMethod)
+	if over.Headers != nil {
+		def.Headers = over.Headers
 	}
 	if over.Params != nil {
 		def.Params = over.Params
+	}
+	if over.Accepts.Params != nil {
+		def.Accepts.Params = over.Accepts.Params
+	}
+	if over.Accepts.Bodies != nil {
+		def.Accepts.Bodies = over.Accepts.Bodies
 	}
 	return def
 }
@@ -334,7 +389,7 @@ func mergeMaps[V any](base, over map[string]V) map[string]V {
 	return merged
 }
 
-func specOf(def definitionFile, keyOffsets func() map[string]int) (sign.Spec, error) {
+func specOf(def definitionFile) (sign.Spec, error) {
 	spec := sign.Spec{
 		Credentials:            def.Credentials,
 		BodyFormat:             sign.BodyFormat(def.BodyFormat),
@@ -350,43 +405,47 @@ func specOf(def definitionFile, keyOffsets func() map[string]int) (sign.Spec, er
 	for name, s := range def.Settings {
 		spec.Settings[name] = s.Default
 	}
-	// Headers go out in the order the file lists them.
-	names := slices.Collect(maps.Keys(def.Headers))
-	if len(names) < 2 {
-		return withHeadersAndParams(spec, def, names), nil
-	}
-	offsets := keyOffsets()
-	sort.SliceStable(names, func(i, j int) bool {
-		li, lj := headerOffset(offsets, names[i]), headerOffset(offsets, names[j])
-		if li != lj {
-			return li < lj
+	for i, h := range def.Headers {
+		rb, err := h.readback.spec(fmt.Sprintf("headers[%d]", i))
+		if err != nil {
+			return spec, err
 		}
-		return names[i] < names[j]
-	})
-	return withHeadersAndParams(spec, def, names), nil
+		spec.Headers = append(spec.Headers, sign.Header{Name: h.Name, Value: h.Value, Read: rb})
+	}
+	for i, p := range def.Params {
+		rb, err := p.readback.spec(fmt.Sprintf("params[%d]", i))
+		if err != nil {
+			return spec, err
+		}
+		spec.Params = append(spec.Params, sign.Param{Name: p.Name, Value: p.Value, To: sign.Placement(p.To), First: p.First, Read: rb})
+	}
+	for _, to := range def.Accepts.Params {
+		spec.Accepts.Params = append(spec.Accepts.Params, sign.Placement(to))
+	}
+	for _, f := range def.Accepts.Bodies {
+		spec.Accepts.Bodies = append(spec.Accepts.Bodies, sign.BodyFormat(f))
+	}
+	return spec, nil
 }
 
-// withHeadersAndParams adds the headers, in the order given, and the params.
-func withHeadersAndParams(spec sign.Spec, def definitionFile, names []string) sign.Spec {
-	for _, name := range names {
-		spec.Headers = append(spec.Headers, sign.Header{Name: name, Value: def.Headers[name]})
-	}
-	for _, p := range def.Params {
-		spec.Params = append(spec.Params, sign.Param{Name: p.Name, Value: p.Value, To: sign.Placement(p.To), First: p.First})
-	}
-	return spec
-}
-
-// headerOffset orders headers as the file writes them; a variant's new
-// header comes after the base's.
-func headerOffset(offsets map[string]int, name string) int {
-	if o, ok := offsets["headers."+name]; ok {
-		return o
-	}
-	for key, o := range offsets {
-		if strings.HasSuffix(key, ".headers."+name) {
-			return o + 1<<30
+// spec turns read (a pattern, or an array of them) into the engine's
+// form; field names the header or parameter in errors.
+func (r readback) spec(field string) (sign.Readback, error) {
+	out := sign.Readback{Split: r.Split}
+	switch read := r.Read.(type) {
+	case nil:
+	case string:
+		out.Patterns = []string{read}
+	case []any:
+		for _, p := range read {
+			text, ok := p.(string)
+			if !ok {
+				return out, &sign.FieldError{Field: field + ".read", Err: errors.New("is a string or an array of strings (read patterns such as \"sha256={signature}\")")}
+			}
+			out.Patterns = append(out.Patterns, text)
 		}
+	default:
+		return out, &sign.FieldError{Field: field + ".read", Err: errors.New("is a string or an array of strings (read patterns such as \"sha256={signature}\")")}
 	}
-	return 1 << 40
+	return out, nil
 }

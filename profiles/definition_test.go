@@ -63,9 +63,17 @@ hash = "sha256"
 message = 'timestamp + method + path_query + body'
 encoding = "hex"
 
-[headers]
-X-Key = 'api_key'
-X-Sign = 'signature'
+[[headers]]
+name = "X-Key"
+value = 'api_key'
+
+[[headers]]
+name = "X-Sign"
+value = 'signature'
+
+[[headers]]
+name = "X-Time"
+value = 'timestamp'
 `
 
 // Each broken definition must be reported with the file, the line and the
@@ -80,15 +88,20 @@ func TestDefinitionErrorsNameFileLineAndField(t *testing.T) {
 		{"unknown hash", `hash = "sha256"`, `hash = "md4"`, `demo.toml:9: signature.hash: unknown hash "md4"`},
 		{"unknown encoding", `encoding = "hex"`, `encoding = "hexa"`, "demo.toml:11: signature.encoding"},
 		{"unknown timestamp format", `format = "unix-ms"`, `format = "ms"`, "demo.toml:6: timestamp.format"},
-		{"unknown field", `[headers]`, "colour = 1\n[headers]", "demo.toml:13: signature.colour: unknown field"},
-		{"undeclared credential", `X-Sign = 'signature'`, `X-Sign = 'signature + token'`, "demo.toml:15: headers.X-Sign: uses token, which is not in the definition's credentials list"},
+		{"unknown field", `[[headers]]`, "colour = 1\n[[headers]]", "demo.toml:13: signature.colour: unknown field"},
+		{"undeclared credential", `value = 'signature'`, `value = 'signature + token'`, "demo.toml:19: headers[1].value: uses token, which is not in the definition's credentials list"},
 		{"signature in the message", `message = 'timestamp + method + path_query + body'`, `message = 'signature'`, "demo.toml:10: signature.message: uses signature"},
-		{"undeclared setting", `X-Key = 'api_key'`, `X-Key = 'settings.window'`, "demo.toml:14: headers.X-Key: invalid expression \"settings.window\": column 1: uses settings.window, which the definition does not declare"},
-		{"bad header name", `X-Key = 'api_key'`, `"X Key" = 'api_key'`, `demo.toml:14: headers.X Key: "X Key" is not a valid header name`},
-		{"TOML syntax", `[headers]`, `[headers`, "demo.toml:13"},
+		{"undeclared setting", `value = 'api_key'`, `value = 'settings.window'`, "demo.toml:15: headers[0].value: invalid expression \"settings.window\": column 1: uses settings.window, which the definition does not declare"},
+		{"bad header name", `name = "X-Key"`, `name = "X Key"`, `demo.toml:14: headers[0].name: "X Key" is not a valid header name`},
+		{"TOML syntax", `[[headers]]`, `[[headers]`, "demo.toml:13"},
 		{"wrong type", `base_url = "https://api.example.com"`, `base_url = 3`, "demo.toml:2"},
 		{"missing name", `name = "demo"`, ``, "demo.toml: name: is missing"},
-		{"variant field", `[headers]`, "[variants.v.signature]\nmessage = 'nope('\n[headers]", "demo.toml:14: variants.v.signature.message: invalid expression"},
+		{"variant field", `[[headers]]`, "[variants.v.signature]\nmessage = 'nope('\n[[headers]]", "demo.toml:14: variants.v.signature.message: invalid expression"},
+		{"signature that cannot be read back", `value = 'signature'`, `value = '"HMAC " + api_key + ":" + signature'`, "demo.toml:19: headers[1].value: uses signature in a shape that cannot be read back from a request; declare how"},
+		{"bad read pattern", `value = 'signature'`, "value = '\"s=\" + signature'\nread = \"s={sig}\"", "demo.toml:20: headers[1].read: read pattern \"s={sig}\": {sig} is not a variable a request carries"},
+		{"read of the wrong type", `value = 'signature'`, "value = 'signature'\nread = 3", "demo.toml:20: headers[1].read: is a string or an array of strings"},
+		{"signed timestamp not sent", `value = 'timestamp'`, `value = 'hex(timestamp)'`, "demo.toml:10: signature.message: signs timestamp, but no header or parameter sends it"},
+		{"headers written as a table (the first format)", "[[headers]]\nname = \"X-Key\"\nvalue = 'api_key'", "[headers]\nX-Key = 'api_key'\n[[params]]\nname = \"k\"\nvalue = 'api_key'\nto = \"query\"", "demo.toml:13: headers: headers are now an array of tables, in the order sent: write each as [[headers]]"},
 	}
 	if _, err := profiles.ParseDefinition("demo.toml", []byte(validDefinition)); err != nil {
 		t.Fatalf("the valid definition fails: %v", err)
@@ -114,12 +127,12 @@ func TestDefinitionErrorsNameFileLineAndField(t *testing.T) {
 	}
 }
 
-// Headers go out in the order the file writes them, inline tables too.
+// Headers go out in the order the file writes them, inline arrays too.
 func TestHeaderOrderFollowsTheFile(t *testing.T) {
 	def := `name = "demo"
 base_url = "https://api.example.com"
 credentials = ["api_key", "api_secret"]
-headers = { Z-Sign = 'signature', A-Key = 'api_key', M-Time = 'timestamp' }
+headers = [{ name = "Z-Sign", value = 'signature' }, { name = "A-Key", value = 'api_key' }, { name = "M-Time", value = 'timestamp' }]
 
 [timestamp]
 format = "unix-ms"

@@ -52,6 +52,12 @@ type Scheme struct {
 	// keyCredentials are the credentials the key expression reads, when
 	// it reads nothing else (so its value can be cached per credentials).
 	keyCredentials []string
+	// locations are the headers and parameters read back from a
+	// received request; required are the variables one must carry.
+	locations []Location
+	required  []string
+	// accepts is where received requests may carry parameters.
+	accepts Accepts
 	// lastBase is the last base URL split.
 	lastBase atomic.Pointer[baseURL]
 }
@@ -116,7 +122,7 @@ func Compile(spec Spec) (*Scheme, error) {
 	if keySrc == "" {
 		keySrc = "api_secret"
 	}
-	if s.key, err = c.compile("signature.key", keySrc, false); err != nil {
+	if s.key, err = c.compileKey("signature.key", keySrc); err != nil {
 		return nil, err
 	}
 	s.keyCredentials = credentialsOnly(s.key.identifiers)
@@ -134,17 +140,25 @@ func Compile(spec Spec) (*Scheme, error) {
 			return nil, err
 		}
 	}
-	for _, h := range spec.Headers {
-		field := "headers." + h.Name
+	for i, h := range spec.Headers {
+		field := fmt.Sprintf("headers[%d]", i)
 		if !validHeaderName(h.Name) {
-			return nil, fieldErr(field, "%q is not a valid header name", h.Name)
+			return nil, fieldErr(field+".name", "%q is not a valid header name", h.Name)
 		}
-		v, err := c.compile(field, h.Value, true)
+		v, err := c.compile(field+".value", h.Value, true)
 		if err != nil {
 			return nil, err
 		}
 		s.headers = append(s.headers, compiledHeader{name: h.Name, value: v})
 		s.bodyEscapes = s.bodyEscapes || v.usesBody()
+		loc, err := compileReadback(field, h.Read, v, spec.Settings)
+		if err != nil {
+			return nil, err
+		}
+		if loc != nil {
+			loc.Header = h.Name
+			s.locations = append(s.locations, *loc)
+		}
 	}
 	for i, p := range spec.Params {
 		field := fmt.Sprintf("params[%d]", i)
@@ -166,6 +180,14 @@ func Compile(spec Spec) (*Scheme, error) {
 			return nil, err
 		}
 		cp := compiledParam{name: p.Name, value: v, to: to, first: p.First}
+		loc, err := compileReadback(field, p.Read, v, spec.Settings)
+		if err != nil {
+			return nil, err
+		}
+		if loc != nil {
+			loc.Param, loc.To = p.Name, to
+			s.locations = append(s.locations, *loc)
+		}
 		if v.usesSignature {
 			s.postParams = append(s.postParams, cp)
 			s.bodyEscapes = s.bodyEscapes || v.usesBody()
@@ -174,6 +196,9 @@ func Compile(spec Spec) (*Scheme, error) {
 		}
 	}
 	s.uses = c.uses
+	if err := s.setAccepts(spec.Accepts); err != nil {
+		return nil, err
+	}
 	messages := []ast.Expr{s.message.tree}
 	for _, m := range s.messageByMethod {
 		messages = append(messages, m.tree)
@@ -188,6 +213,68 @@ func Compile(spec Spec) (*Scheme, error) {
 	s.streamable = c.streamable(messages, others, s.bodyFormat == BodyForm)
 	return s, nil
 }
+
+// params lists every parameter the scheme adds, before and after signing.
+func (s *Scheme) params() []compiledParam {
+	return append(append([]compiledParam(nil), s.preParams...), s.postParams...)
+}
+
+// setAccepts checks and records where received requests may carry
+// parameters, and lists the variables one must carry.
+func (s *Scheme) setAccepts(accepts Accepts) error {
+	for i, to := range accepts.Params {
+		if to != ToQuery && to != ToBody {
+			return fieldErr(fmt.Sprintf("accepts.params[%d]", i), "unknown place %q (use query or body)", to)
+		}
+		if to == ToBody && s.bodyFormat != BodyForm && !slices.Contains(accepts.Bodies, BodyForm) {
+			return fieldErr(fmt.Sprintf("accepts.params[%d]", i), "parameters can arrive in the body only when a form body is accepted")
+		}
+	}
+	for i, f := range accepts.Bodies {
+		if f != BodyJSON && f != BodyForm {
+			return fieldErr(fmt.Sprintf("accepts.bodies[%d]", i), "unknown body format %q (use json or form)", f)
+		}
+	}
+	s.accepts = accepts
+	signed := []*stringExpr{s.message, s.key}
+	for _, m := range s.messageByMethod {
+		signed = append(signed, m)
+	}
+	s.required = []string{"signature"}
+	for _, name := range []string{"timestamp", "api_key"} {
+		for _, e := range signed {
+			if slices.Contains(e.identifiers, name) && (name != "timestamp" || s.timestamp != NoTimestamp) {
+				s.required = append(s.required, name)
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// Verifiable checks that a verifier can read back, from a received
+// request, the signature and every input the string to sign or the key
+// takes from it (see Required): a scheme for signing alone need not be,
+// a vendor definition must. The error is a *FieldError.
+func (s *Scheme) Verifiable() error {
+	for _, name := range s.required {
+		found := false
+		for _, l := range s.locations {
+			found = found || l.Carries(name)
+		}
+		if found {
+			continue
+		}
+		if name == "signature" {
+			return fieldErr("headers", "no header or parameter sends the signature: add one whose value uses signature")
+		}
+		return fieldErr("signature.message", "signs %s, but no header or parameter sends it in a form that can be read back (literal text around %s, or a declared read pattern)", name, name)
+	}
+	return nil
+}
+
+// Accepts says where received requests may carry their parameters.
+func (s *Scheme) Accepts() Accepts { return s.accepts }
 
 func fieldErr(field, format string, args ...any) *FieldError {
 	return &FieldError{Field: field, Err: fmt.Errorf(format, args...)}
@@ -232,7 +319,19 @@ type compiler struct {
 	functions   map[string]function
 }
 
+// compile compiles an expression whose value is sent or printed (the
+// message, a header, a parameter), which therefore cannot be a secret.
 func (c *compiler) compile(field, src string, signatureAllowed bool) (*stringExpr, error) {
+	return c.compileExpr(field, src, signatureAllowed, false)
+}
+
+// compileKey compiles the HMAC key, the one expression whose value may be
+// a secret (see typeSecret in lang.go).
+func (c *compiler) compileKey(field, src string) (*stringExpr, error) {
+	return c.compileExpr(field, src, false, true)
+}
+
+func (c *compiler) compileExpr(field, src string, signatureAllowed, secretAllowed bool) (*stringExpr, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, fieldErr(field, "is empty: it needs an expression")
 	}
@@ -259,62 +358,20 @@ func (c *compiler) compile(field, src string, signatureAllowed bool) (*stringExp
 			return nil, fieldErr(field, "uses %s, which is not in the definition's credentials list", id)
 		}
 	}
-	if field != "signature.key" {
-		if err := exposesSecret(tree); err != nil {
-			return nil, &FieldError{Field: field, Err: err}
-		}
-	}
 	if c.functions == nil {
 		c.functions = functionTable()
 	}
 	// Each operand of a top-level + chain becomes a piece: literals and
 	// plain variables are copied straight into the result; anything else
-	// is a type-checked closure.
+	// is a type-checked closure. Outside the key, none may be a secret.
 	for _, operand := range concatOperands(tree) {
-		p, err := c.piece(operand)
+		p, err := c.piece(operand, secretAllowed)
 		if err != nil {
 			return nil, invalid(err)
 		}
 		e.pieces = append(e.pieces, p)
 	}
 	return e, nil
-}
-
-// exposesSecret rejects an expression that would put the API secret where
-// it is printed (a header, a parameter, the canonical string): outside the
-// key, the secret may only go through a one-way function, hmac() or a
-// digest.
-func exposesSecret(root ast.Expr) error {
-	var found bool
-	var walk func(n ast.Node, hidden bool)
-	walk = func(n ast.Node, hidden bool) {
-		ast.Inspect(n, func(node ast.Node) bool {
-			switch node := node.(type) {
-			case *ast.CallExpr:
-				name, _ := node.Fun.(*ast.Ident)
-				oneWay := name != nil && (name.Name == "hmac" || isDigest(name.Name))
-				for _, a := range node.Args {
-					walk(a, hidden || oneWay)
-				}
-				return false
-			case *ast.Ident:
-				if node.Name == "api_secret" && !hidden {
-					found = true
-				}
-			}
-			return true
-		})
-	}
-	walk(root, false)
-	if found {
-		return fmt.Errorf("uses api_secret where it would be printed; outside signature.key it may only go through hmac() or a digest")
-	}
-	return nil
-}
-
-func isDigest(name string) bool {
-	_, ok := hashByName(name)
-	return ok
 }
 
 // credentialsOnly returns the credentials among identifiers when nothing
@@ -336,8 +393,9 @@ func (e *stringExpr) usesBody() bool {
 	return slices.Contains(e.identifiers, "body") || slices.Contains(e.identifiers, "params")
 }
 
-// piece compiles one operand of a + chain.
-func (c *compiler) piece(n ast.Expr) (piece, error) {
+// piece compiles one operand of a + chain, which may be a secret only
+// when secretAllowed.
+func (c *compiler) piece(n ast.Expr, secretAllowed bool) (piece, error) {
 	for {
 		paren, ok := n.(*ast.ParenExpr)
 		if !ok {
@@ -345,9 +403,12 @@ func (c *compiler) piece(n ast.Expr) (piece, error) {
 		}
 		n = paren.X
 	}
-	x, err := c.expect(n, typeString)
+	x, err := c.text(n)
 	if err != nil {
 		return piece{}, err
+	}
+	if x.typ == typeSecret && !secretAllowed {
+		return piece{}, errAt(n, "a secret cannot be sent or printed (a header, a parameter, the signed message): %s", secretRule)
 	}
 	switch n := n.(type) {
 	case *ast.BasicLit:

@@ -18,7 +18,13 @@ import (
 // checked. The subset: string literals (with Go's escapes), variables,
 // settings.NAME, + on strings, == and != on strings, &&, || and ! on
 // booleans, true and false, s[i:j] with constant bounds, parentheses, and
-// calls of the functions in Functions.
+// calls of the functions in builtins.
+//
+// Secrets are a type of their own: api_secret is a secret, and so is any
+// value made from one (see typeSecret). The type check keeps a secret
+// from reaching anything that is sent, printed or compared, so that a
+// definition, which is data a user may have copied from anywhere, cannot
+// read the secret back out.
 
 type valueType int
 
@@ -26,14 +32,29 @@ const (
 	typeString valueType = iota
 	typeBool
 	typePairs
+	// typeSecret is the API secret or a value made from it. At run time
+	// it is a Go string like any other; at compile time it may only flow
+	// into the HMAC key: the whole signature.key, or hmac's key argument
+	// (whose result, a MAC, is a plain string). On the way it may go
+	// through b64decode, hexdecode, + with strings or secrets, and a
+	// branch of ifelse or or; the result of each is a secret. It cannot be
+	// sliced, compared, passed to any other function, or be a header, a
+	// parameter or the signed message.
+	typeSecret
 )
 
 func (t valueType) String() string {
-	return [...]string{"string", "bool", "pairs"}[t]
+	return [...]string{"string", "bool", "pairs", "secret"}[t]
 }
 
+// secretRule says where a secret may go, for the errors that refuse one
+// anywhere else.
+const secretRule = "a secret (api_secret or a value made from it) may only be the HMAC key: " +
+	"signature.key, or hmac()'s key argument as in base64(hmac(\"sha256\", api_secret, api_passphrase)), " +
+	"reached through b64decode(), hexdecode(), + with strings, ifelse() or or()"
+
 // compiled is one type-checked expression node; the function for its type
-// is set.
+// is set (str for a string or a secret).
 type compiled struct {
 	typ   valueType
 	str   func(*Vars) (string, error)
@@ -41,59 +62,104 @@ type compiled struct {
 	pairs func(*Vars) ([]Pair, error)
 }
 
-// function is one function expressions can call. strings, when set, is
-// the same function for string arguments and result, called without
-// boxing them.
+// function is one function expressions can call: a row of builtins, the
+// one table that is both what the engine runs and what Functions
+// documents.
 type function struct {
-	args    []valueType
-	ret     valueType
-	call    func(args []any) (any, error)
+	name string
+	// signature and doc document the function (see Function).
+	signature, doc string
+	// args are the argument types; an argument of type secret takes a
+	// string or a secret.
+	args []valueType
+	// ret is the result type; secret means a secret when an argument of
+	// type secret is given one, and a string otherwise.
+	ret valueType
+	// strings, when set, is the function for string arguments and
+	// result, called without boxing them; call is the function otherwise.
 	strings func(args []string) (string, error)
+	call    func(args []any) (any, error)
+	// mac, when set, is the function of a keyed hash (hmac): its first
+	// argument must be a quoted hash name, checked and resolved when the
+	// expression is compiled, and mac is called with the hash and the
+	// other two arguments.
+	mac func(newHash func() hash.Hash, key, message string) string
 }
 
-func functionTable() map[string]function {
-	str1 := func(fn func(string) string) function {
-		return function{args: []valueType{typeString}, ret: typeString, strings: func(a []string) (string, error) { return fn(a[0]), nil }}
+// builtins lists the functions expressions can call, in the order they
+// are documented. Hashes return raw bytes; wrap them in hex() or base64()
+// for text.
+func builtins() []function {
+	str1 := func(name, signature, doc string, fn func(string) string) function {
+		return function{name: name, signature: signature, doc: doc, args: []valueType{typeString}, ret: typeString,
+			strings: func(a []string) (string, error) { return fn(a[0]), nil }}
 	}
-	strN := func(n int, fn func(a []string) (string, error)) function {
-		args := make([]valueType, n)
-		return function{args: args, ret: typeString, strings: fn} // typeString is 0
-	}
-	return map[string]function{
-		"hex":         str1(func(s string) string { return hex.EncodeToString([]byte(s)) }),
-		"base64":      str1(func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }),
-		"base64url":   str1(func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }),
-		"b64decode":   strN(1, func(a []string) (string, error) { return decodeBase64(a[0]) }),
-		"sha1":        str1(func(s string) string { return digest("sha1", s) }),
-		"sha256":      str1(func(s string) string { return digest("sha256", s) }),
-		"sha384":      str1(func(s string) string { return digest("sha384", s) }),
-		"sha512":      str1(func(s string) string { return digest("sha512", s) }),
-		"hmac":        strN(3, func(a []string) (string, error) { return hmacString(a[0], a[1], a[2]) }),
-		"unescape":    str1(Unescape),
-		"upper":       str1(strings.ToUpper),
-		"lower":       str1(strings.ToLower),
-		"trim_prefix": strN(2, func(a []string) (string, error) { return strings.TrimPrefix(a[0], a[1]), nil }),
-		"replace":     strN(3, func(a []string) (string, error) { return strings.ReplaceAll(a[0], a[1], a[2]), nil }),
-		"or": strN(2, func(a []string) (string, error) {
-			if a[0] != "" {
-				return a[0], nil
-			}
-			return a[1], nil
-		}),
-		"ifelse": {args: []valueType{typeBool, typeString, typeString}, ret: typeString, call: func(a []any) (any, error) {
-			if a[0].(bool) {
+	return []function{
+		str1("hex", "hex(s) string", "lower-case hex of the bytes of s", func(s string) string { return hex.EncodeToString([]byte(s)) }),
+		str1("base64", "base64(s) string", "standard base64 with padding", func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }),
+		str1("base64url", "base64url(s) string", "URL-safe base64 without padding", func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }),
+		{name: "b64decode", signature: "b64decode(s) string", doc: "decodes standard base64 (padded or not); an error if s is not base64; a secret when s is one (a key given in base64)",
+			args: []valueType{typeSecret}, ret: typeSecret, strings: func(a []string) (string, error) { return decodeBase64(a[0]) }},
+		{name: "hexdecode", signature: "hexdecode(s) string", doc: "decodes hex (either case); an error if s is not hex; a secret when s is one (a key given in hex)",
+			args: []valueType{typeSecret}, ret: typeSecret, strings: func(a []string) (string, error) { return decodeHex(a[0]) }},
+		str1("sha1", "sha1(s) string", "SHA-1 digest, raw bytes", func(s string) string { return digest("sha1", s) }),
+		str1("sha256", "sha256(s) string", "SHA-256 digest, raw bytes", func(s string) string { return digest("sha256", s) }),
+		str1("sha384", "sha384(s) string", "SHA-384 digest, raw bytes", func(s string) string { return digest("sha384", s) }),
+		str1("sha512", "sha512(s) string", "SHA-512 digest, raw bytes", func(s string) string { return digest("sha512", s) }),
+		{name: "hmac", signature: "hmac(hash, key, message) string", doc: "HMAC, raw bytes; hash is a quoted \"sha1\", \"sha256\", \"sha384\" or \"sha512\"; key may be a secret (the result is not one)",
+			args: []valueType{typeString, typeSecret, typeString}, ret: typeString, mac: hmacString},
+		str1("unescape", "unescape(s) string", "undoes form encoding: + is a space, %XX its byte, an invalid escape kept (Python's unquote_plus)", Unescape),
+		str1("upper", "upper(s) string", "upper case", strings.ToUpper),
+		str1("lower", "lower(s) string", "lower case", strings.ToLower),
+		{name: "trim_prefix", signature: "trim_prefix(s, prefix) string", doc: "s without prefix, when it starts with it",
+			args: []valueType{typeString, typeString}, ret: typeString, strings: func(a []string) (string, error) { return strings.TrimPrefix(a[0], a[1]), nil }},
+		{name: "replace", signature: "replace(s, old, new) string", doc: "every old in s replaced by new",
+			args: []valueType{typeString, typeString, typeString}, ret: typeString, strings: func(a []string) (string, error) { return strings.ReplaceAll(a[0], a[1], a[2]), nil }},
+		{name: "or", signature: "or(a, b) string", doc: "a when it is not empty, else b; a secret when a or b is one",
+			args: []valueType{typeSecret, typeSecret}, ret: typeSecret, strings: func(a []string) (string, error) {
+				if a[0] != "" {
+					return a[0], nil
+				}
 				return a[1], nil
-			}
-			return a[2], nil
-		}},
-		"pairs":        {args: []valueType{typeString}, ret: typePairs, call: func(a []any) (any, error) { return ParsePairs(a[0].(string)), nil }},
-		"sort_pairs":   {args: []valueType{typePairs}, ret: typePairs, call: func(a []any) (any, error) { return SortPairs(a[0].([]Pair)), nil }},
-		"encode_pairs": {args: []valueType{typePairs}, ret: typeString, call: func(a []any) (any, error) { return EncodePairs(a[0].([]Pair)), nil }},
-		"json_object":  {args: []valueType{typePairs}, ret: typeString, call: func(a []any) (any, error) { return JSONObject(a[0].([]Pair)), nil }},
-		"join_pairs": {args: []valueType{typePairs, typeString, typeString}, ret: typeString, call: func(a []any) (any, error) {
-			return JoinPairs(a[0].([]Pair), a[1].(string), a[2].(string)), nil
-		}},
+			}},
+		{name: "ifelse", signature: "ifelse(cond, a, b) string", doc: "a when cond is true, else b (both are evaluated); a secret when a or b is one",
+			args: []valueType{typeBool, typeSecret, typeSecret}, ret: typeSecret, call: func(a []any) (any, error) {
+				if a[0].(bool) {
+					return a[1], nil
+				}
+				return a[2], nil
+			}},
+		{name: "pairs", signature: "pairs(s) pairs", doc: "decodes a query string or form body into name/value pairs",
+			args: []valueType{typeString}, ret: typePairs, call: func(a []any) (any, error) { return ParsePairs(a[0].(string)), nil }},
+		{name: "sort_pairs", signature: "sort_pairs(p) pairs", doc: "pairs sorted by name (stable)",
+			args: []valueType{typePairs}, ret: typePairs, call: func(a []any) (any, error) { return SortPairs(a[0].([]Pair)), nil }},
+		{name: "join_pairs", signature: "join_pairs(p, nameValueSep, pairSep) string", doc: "pairs written undecoded, e.g. join_pairs(p, \"=\", \"&\")",
+			args: []valueType{typePairs, typeString, typeString}, ret: typeString, call: func(a []any) (any, error) {
+				return JoinPairs(a[0].([]Pair), a[1].(string), a[2].(string)), nil
+			}},
+		{name: "encode_pairs", signature: "encode_pairs(p) string", doc: "pairs written form-urlencoded",
+			args: []valueType{typePairs}, ret: typeString, call: func(a []any) (any, error) { return EncodePairs(a[0].([]Pair)), nil }},
+		{name: "json_object", signature: "json_object(p) string", doc: "pairs as a compact JSON object of strings, in order, as JSON.stringify writes it",
+			args: []valueType{typePairs}, ret: typeString, call: func(a []any) (any, error) { return JSONObject(a[0].([]Pair)), nil }},
 	}
+}
+
+// functionTable is builtins by name.
+func functionTable() map[string]function {
+	table := map[string]function{}
+	for _, f := range builtins() {
+		table[f.name] = f
+	}
+	return table
+}
+
+// refuseSecret is the error for a secret given as argument i of fn.
+func (fn function) refuseSecret(n ast.Node, i int) error {
+	if len(fn.args) == 1 {
+		return errAt(n, "%s() cannot take a secret: %s", fn.name, secretRule)
+	}
+	params := fn.signature[strings.IndexByte(fn.signature, '(')+1 : strings.IndexByte(fn.signature, ')')]
+	return errAt(n, "%s()'s %s (argument %d) cannot be a secret: %s", fn.name, strings.Split(params, ", ")[i], i+1, secretRule)
 }
 
 // exprError is a compile error at a position in the expression.
@@ -182,17 +248,25 @@ func (c *compiler) compileIdent(n *ast.Ident) (compiled, error) {
 		}
 		return compiled{}, errAt(n, "unknown variable %s", n.Name)
 	}
-	return compiled{typ: typeString, str: func(v *Vars) (string, error) { return get(v), nil }}, nil
+	typ := typeString
+	if isSecretVar(n.Name) {
+		typ = typeSecret
+	}
+	return compiled{typ: typ, str: func(v *Vars) (string, error) { return get(v), nil }}, nil
 }
 
 func (c *compiler) compileBinary(n *ast.BinaryExpr) (compiled, error) {
 	switch n.Op {
 	case token.ADD:
-		x, y, err := c.operands(n, typeString)
+		x, err := c.text(n.X)
 		if err != nil {
 			return compiled{}, err
 		}
-		return compiled{typ: typeString, str: func(v *Vars) (string, error) {
+		y, err := c.text(n.Y)
+		if err != nil {
+			return compiled{}, err
+		}
+		return compiled{typ: joinType(x.typ, y.typ), str: func(v *Vars) (string, error) {
 			a, err := x.str(v)
 			if err != nil {
 				return "", err
@@ -201,7 +275,11 @@ func (c *compiler) compileBinary(n *ast.BinaryExpr) (compiled, error) {
 			return a + b, err
 		}}, nil
 	case token.EQL, token.NEQ:
-		x, y, err := c.operands(n, typeString)
+		x, err := c.plain(n.X, "a secret cannot be compared")
+		if err != nil {
+			return compiled{}, err
+		}
+		y, err := c.plain(n.Y, "a secret cannot be compared")
 		if err != nil {
 			return compiled{}, err
 		}
@@ -215,7 +293,11 @@ func (c *compiler) compileBinary(n *ast.BinaryExpr) (compiled, error) {
 			return (a == b) == equal, err
 		}}, nil
 	case token.LAND, token.LOR:
-		x, y, err := c.operands(n, typeBool)
+		x, err := c.expect(n.X, typeBool)
+		if err != nil {
+			return compiled{}, err
+		}
+		y, err := c.expect(n.Y, typeBool)
 		if err != nil {
 			return compiled{}, err
 		}
@@ -231,18 +313,17 @@ func (c *compiler) compileBinary(n *ast.BinaryExpr) (compiled, error) {
 	return compiled{}, errAt(n, "operator %s is not supported (use +, ==, !=, &&, ||, !)", n.Op)
 }
 
-// operands compiles both sides of a binary expression, each of type want.
-func (c *compiler) operands(n *ast.BinaryExpr, want valueType) (compiled, compiled, error) {
-	x, err := c.expect(n.X, want)
-	if err != nil {
-		return compiled{}, compiled{}, err
+// joinType is the type of a value made from a and b, strings or
+// secrets: a secret when either is one.
+func joinType(a, b valueType) valueType {
+	if a == typeSecret || b == typeSecret {
+		return typeSecret
 	}
-	y, err := c.expect(n.Y, want)
-	return x, y, err
+	return typeString
 }
 
 func (c *compiler) compileSlice(n *ast.SliceExpr) (compiled, error) {
-	x, err := c.expect(n.X, typeString)
+	x, err := c.plain(n.X, "a secret cannot be sliced")
 	if err != nil {
 		return compiled{}, err
 	}
@@ -295,27 +376,63 @@ func (c *compiler) compileCall(n *ast.CallExpr) (compiled, error) {
 	if len(n.Args) != len(fn.args) || n.Ellipsis.IsValid() {
 		return compiled{}, errAt(n, "%s takes %d arguments, not %d", name.Name, len(fn.args), len(n.Args))
 	}
-	if lit, ok := n.Args[0].(*ast.BasicLit); ok && name.Name == "hmac" {
-		if h, err := strconv.Unquote(lit.Value); err == nil {
-			if _, known := hashByName(h); !known {
-				return compiled{}, errAt(lit, "hmac: unknown hash %q (use sha1, sha256, sha384 or sha512)", h)
-			}
-		}
-	}
 	if newHash, ok := hashByName(name.Name); ok && len(n.Args) == 1 {
 		if operands := concatOperands(n.Args[0]); len(operands) > 1 || isBodyIdent(operands[0]) {
-			return c.streamedDigest(newHash, operands)
+			return c.streamedDigest(fn, newHash, operands)
 		}
 	}
-	args := make([]compiled, len(n.Args))
-	for i, a := range n.Args {
+	var newHash func() hash.Hash
+	if fn.mac != nil {
 		var err error
-		if args[i], err = c.expect(a, fn.args[i]); err != nil {
+		if newHash, err = literalHash(fn.name, n.Args[0]); err != nil {
 			return compiled{}, err
 		}
 	}
+	args := make([]compiled, len(n.Args))
+	ret := fn.ret
+	secretIn := false
+	for i, a := range n.Args {
+		if fn.mac != nil && i == 0 {
+			continue // the hash, resolved above
+		}
+		var err error
+		switch fn.args[i] {
+		case typeSecret:
+			args[i], err = c.text(a)
+			secretIn = secretIn || args[i].typ == typeSecret
+		case typeString:
+			args[i], err = c.compileNode(a)
+			if err == nil && args[i].typ == typeSecret {
+				err = fn.refuseSecret(a, i)
+			} else if err == nil && args[i].typ != typeString {
+				err = errAt(a, "expected a string here, not a %s", args[i].typ)
+			}
+		default:
+			args[i], err = c.expect(a, fn.args[i])
+		}
+		if err != nil {
+			return compiled{}, err
+		}
+	}
+	if ret == typeSecret && !secretIn {
+		ret = typeString
+	}
+	if mac := fn.mac; mac != nil {
+		key, message := args[1], args[2]
+		return compiled{typ: ret, str: func(v *Vars) (string, error) {
+			k, err := key.str(v)
+			if err != nil {
+				return "", err
+			}
+			m, err := message.str(v)
+			if err != nil {
+				return "", err
+			}
+			return mac(newHash, k, m), nil
+		}}, nil
+	}
 	if fn.strings != nil {
-		return compiled{typ: typeString, str: func(v *Vars) (string, error) {
+		return compiled{typ: ret, str: func(v *Vars) (string, error) {
 			var buf [3]string
 			vals := buf[:0]
 			for _, a := range args {
@@ -340,9 +457,9 @@ func (c *compiler) compileCall(n *ast.CallExpr) (compiled, error) {
 		}
 		return fn.call(vals)
 	}
-	out := compiled{typ: fn.ret}
-	switch fn.ret {
-	case typeString:
+	out := compiled{typ: ret}
+	switch ret {
+	case typeString, typeSecret:
 		out.str = func(v *Vars) (string, error) {
 			r, err := eval(v)
 			if err != nil {
@@ -362,16 +479,42 @@ func (c *compiler) compileCall(n *ast.CallExpr) (compiled, error) {
 	return out, nil
 }
 
+// literalHash resolves a keyed hash's first argument, which must be a
+// quoted hash name, when the expression is compiled.
+func literalHash(fn string, n ast.Expr) (func() hash.Hash, error) {
+	const names = `"sha1", "sha256", "sha384" or "sha512"`
+	lit, ok := unparen(n).(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		return nil, errAt(n, "%s's hash must be a quoted hash name, one of %s", fn, names)
+	}
+	h, err := strconv.Unquote(lit.Value)
+	if err != nil {
+		return nil, errAt(lit, "bad string literal %s", lit.Value)
+	}
+	newHash, known := hashByName(h)
+	if !known {
+		return nil, errAt(lit, "%s: unknown hash %q (use %s)", fn, h, names)
+	}
+	return newHash, nil
+}
+
 // streamedDigest compiles a digest of a + chain that writes each operand
 // into the hash in turn, so the operands (a body, say) are never copied
 // into one string first. Hashers are pooled.
-func (c *compiler) streamedDigest(newHash func() hash.Hash, operands []ast.Expr) (compiled, error) {
+func (c *compiler) streamedDigest(fn function, newHash func() hash.Hash, operands []ast.Expr) (compiled, error) {
 	parts := make([]compiled, len(operands))
 	isBody := make([]bool, len(operands))
 	for i, o := range operands {
 		var err error
-		if parts[i], err = c.expect(o, typeString); err != nil {
+		if parts[i], err = c.compileNode(o); err != nil {
 			return compiled{}, err
+		}
+		switch parts[i].typ {
+		case typeString:
+		case typeSecret:
+			return compiled{}, fn.refuseSecret(o, 0)
+		default:
+			return compiled{}, errAt(o, "expected a string here, not a %s", parts[i].typ)
 		}
 		isBody[i] = isBodyIdent(o)
 	}
@@ -403,14 +546,46 @@ func isBodyIdent(n ast.Expr) bool {
 	return ok && id.Name == "body"
 }
 
-// expect compiles n and checks its type.
+// expect compiles n and checks its type. A secret is refused where a
+// string is wanted: callers that take one use text.
 func (c *compiler) expect(n ast.Expr, want valueType) (compiled, error) {
 	x, err := c.compileNode(n)
 	if err != nil {
 		return compiled{}, err
 	}
+	if x.typ == typeSecret && want == typeString {
+		return compiled{}, errAt(n, "a secret cannot be used here: %s", secretRule)
+	}
 	if x.typ != want {
 		return compiled{}, errAt(n, "expected a %s here, not a %s", want, x.typ)
+	}
+	return x, nil
+}
+
+// plain compiles n, which must be a string and not a secret; refusal
+// says why a secret is not, and the error goes on to say where one may go.
+func (c *compiler) plain(n ast.Expr, refusal string) (compiled, error) {
+	x, err := c.compileNode(n)
+	if err != nil {
+		return compiled{}, err
+	}
+	if x.typ == typeSecret {
+		return compiled{}, errAt(n, "%s: %s", refusal, secretRule)
+	}
+	if x.typ != typeString {
+		return compiled{}, errAt(n, "expected a string here, not a %s", x.typ)
+	}
+	return x, nil
+}
+
+// text compiles n, which must be a string or a secret.
+func (c *compiler) text(n ast.Expr) (compiled, error) {
+	x, err := c.compileNode(n)
+	if err != nil {
+		return compiled{}, err
+	}
+	if x.typ != typeString && x.typ != typeSecret {
+		return compiled{}, errAt(n, "expected a string here, not a %s", x.typ)
 	}
 	return x, nil
 }

@@ -185,14 +185,7 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 	}
 
 	if len(req.Fields) > 0 {
-		if len(req.Body) > 0 {
-			return nil, fmt.Errorf("a request has a body or fields, not both")
-		}
-		if sendsParamsInQuery(vars.Method) {
-			for _, f := range req.Fields {
-				query = appendParam(query, f.Name, fieldText(f.Value), false)
-			}
-		} else if body, err = s.fieldsBody(req.Fields); err != nil {
+		if query, body, err = s.placeFields(vars.Method, query, req); err != nil {
 			return nil, err
 		}
 	}
@@ -367,17 +360,54 @@ func splitBaseURL(raw string) (baseURL, error) {
 	return baseURL{raw: raw, origin: raw[:len(raw)-len(rest)+len(host)], host: host, path: path}, nil
 }
 
-// sendsParamsInQuery reports whether a method's parameters travel in the
+// ParamsInQuery reports whether a method's parameters travel in the
 // query string rather than a body, as gh api and most vendors treat them.
-func sendsParamsInQuery(method string) bool {
+func ParamsInQuery(method string) bool {
 	return method == "GET" || method == "HEAD" || method == "DELETE"
 }
 
 func (p compiledParam) place(method, query, body, value string) (string, string) {
-	if p.to == ToQuery || (p.to == ToParams && sendsParamsInQuery(method)) {
+	if p.to == ToQuery || (p.to == ToParams && ParamsInQuery(method)) {
 		return appendParam(query, p.name, value, p.first), body
 	}
 	return query, appendParam(body, p.name, value, p.first)
+}
+
+// placeFields writes a request's fields into its query or body, by the
+// method (see ParamsInQuery).
+func (s *Scheme) placeFields(method, query string, req Request) (string, []byte, error) {
+	if len(req.Body) > 0 {
+		return "", nil, fmt.Errorf("a request has a body or fields, not both")
+	}
+	if ParamsInQuery(method) {
+		for _, f := range req.Fields {
+			query = appendParam(query, f.Name, fieldText(f.Value), false)
+		}
+		return query, nil, nil
+	}
+	body, err := s.fieldsBody(req.Fields)
+	return query, body, err
+}
+
+// PlaceFields returns the request with its Fields written where Sign puts
+// them, into the query string or a body, as bytes: the same request in
+// the form a server receives it.
+func (s *Scheme) PlaceFields(req Request) (Request, error) {
+	if len(req.Fields) == 0 {
+		return req, nil
+	}
+	method := strings.ToUpper(req.Method)
+	path, query, _ := strings.Cut(req.Target, "?")
+	query, body, err := s.placeFields(method, query, req)
+	if err != nil {
+		return req, err
+	}
+	req.Fields, req.Body = nil, body
+	req.Target = path
+	if query != "" {
+		req.Target += "?" + query
+	}
+	return req, nil
 }
 
 func (s *Scheme) fieldsBody(fields []Field) ([]byte, error) {

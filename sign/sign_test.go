@@ -198,7 +198,7 @@ func TestCompileErrorsNameTheField(t *testing.T) {
 		{func(s *sign.Spec) { s.Credentials = []string{"password"} }, "credentials"},
 		{func(s *sign.Spec) { s.Params = []sign.Param{{Name: "n", Value: "timestamp", To: sign.ToBody}} }, "params[0].to"},
 		{func(s *sign.Spec) { s.Params = []sign.Param{{Value: "timestamp"}} }, "params[0].name"},
-		{func(s *sign.Spec) { s.Headers = []sign.Header{{Name: "Bad Name", Value: "signature"}} }, "headers.Bad Name"},
+		{func(s *sign.Spec) { s.Headers = []sign.Header{{Name: "Bad Name", Value: "signature"}} }, "headers[0].name"},
 	} {
 		spec := ok
 		tt.change(&spec)

@@ -54,12 +54,48 @@ type Spec struct {
 	// signature is added after signing; the others before, so that they
 	// are part of what is signed.
 	Params []Param
+
+	// Accepts says where a received request may carry its parameters
+	// and in which body formats, beyond where Sign puts them.
+	Accepts Accepts
 }
 
 // Header is one header a scheme sends; Value is an expression.
 type Header struct {
 	Name  string
 	Value string
+	// Read says how the value is read back from a received request.
+	Read Readback
+}
+
+// Readback says how a value the scheme sends is read back from a
+// received request: which variables it carries and where in the text.
+type Readback struct {
+	// Patterns are templates over the value: literal text with
+	// placeholders for the variables it carries, {signature},
+	// {timestamp}, {api_key} or {settings.NAME} ("t={timestamp},v1={signature}";
+	// "{{" is a literal brace). Empty means derived from the value's
+	// expression, which must then be literal text around one variable.
+	Patterns []string
+	// Split, when set, cuts the value into parts at this separator; each
+	// part, trimmed of spaces, is matched against every pattern, and a
+	// part no pattern matches is ignored. A signature may then appear
+	// several times (a secret being rotated): any one matching is a
+	// match. Without Split, the whole value must match the one pattern.
+	Split string
+}
+
+// Accepts lists the other places a received request may carry its
+// parameters, as a vendor's documentation allows.
+type Accepts struct {
+	// Params lists where parameters placed with ToParams may arrive for
+	// any method: ToQuery, ToBody, or both. Empty means where Sign puts
+	// them.
+	Params []Placement
+	// Bodies lists the body formats a received request may use; a
+	// parameter placed in the body is then read from a JSON object's
+	// top-level field too. Empty means the scheme's BodyFormat only.
+	Bodies []BodyFormat
 }
 
 // Param is one parameter a scheme adds to the request; Value is an
@@ -72,6 +108,8 @@ type Param struct {
 	// First puts the parameter before the request's own parameters
 	// instead of after them.
 	First bool
+	// Read says how the value is read back from a received request.
+	Read Readback
 }
 
 // Placement says where a scheme parameter travels.

@@ -30,7 +30,7 @@ func (s *Scheme) CanStream(method string) bool {
 		return false
 	}
 	for _, p := range s.params() {
-		if p.to == ToBody || (p.to == ToParams && !sendsParamsInQuery(method)) {
+		if p.to == ToBody || (p.to == ToParams && !ParamsInQuery(method)) {
 			return false
 		}
 	}

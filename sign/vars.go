@@ -7,7 +7,8 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/base64"
-	"fmt"
+	"encoding/hex"
+	"errors"
 	"hash"
 	"strings"
 )
@@ -45,7 +46,8 @@ type Vars struct {
 	Signature string `expr:"signature"`
 	// APIKey is the public API key.
 	APIKey string `expr:"api_key"`
-	// APISecret is the API secret, as given.
+	// APISecret is the API secret, as given. In expressions it has type
+	// secret (see isSecretVar): it can only become the HMAC key.
 	APISecret string `expr:"api_secret"`
 	// APIPassphrase is the passphrase some vendors add to the key.
 	APIPassphrase string `expr:"api_passphrase"`
@@ -80,6 +82,14 @@ func (v *Vars) credential(name string) *string {
 	return nil
 }
 
+// isSecretVar reports whether the variable called name has type secret
+// in expressions (see typeSecret in lang.go): only api_secret. The
+// passphrase and the token stay strings: several vendors send them in
+// clear (OKX, Bitget and Coinbase send the passphrase as a header).
+func isSecretVar(name string) bool {
+	return name == "api_secret"
+}
+
 // stringVarGetter returns a function reading the plain string variable
 // called name, for the fast path that copies variables without running the
 // interpreter; false when name is not such a variable.
@@ -112,32 +122,15 @@ type Function struct {
 	Doc       string
 }
 
-// Functions lists the functions expressions can call. Hashes return raw
+// Functions lists the functions expressions can call, in order, from
+// the table the engine runs (builtins in lang.go). Hashes return raw
 // bytes; wrap them in hex() or base64() for text.
 func Functions() []Function {
-	return []Function{
-		{"hex", "hex(s) string", "lower-case hex of the bytes of s"},
-		{"base64", "base64(s) string", "standard base64 with padding"},
-		{"base64url", "base64url(s) string", "URL-safe base64 without padding"},
-		{"b64decode", "b64decode(s) string", "decodes standard base64 (padded or not); an error if s is not base64"},
-		{"sha1", "sha1(s) string", "SHA-1 digest, raw bytes"},
-		{"sha256", "sha256(s) string", "SHA-256 digest, raw bytes"},
-		{"sha384", "sha384(s) string", "SHA-384 digest, raw bytes"},
-		{"sha512", "sha512(s) string", "SHA-512 digest, raw bytes"},
-		{"hmac", "hmac(hash, key, message) string", "HMAC with hash sha1|sha256|sha384|sha512, raw bytes"},
-		{"unescape", "unescape(s) string", "undoes form encoding: + is a space, %XX its byte, an invalid escape kept (Python's unquote_plus)"},
-		{"upper", "upper(s) string", "upper case"},
-		{"lower", "lower(s) string", "lower case"},
-		{"trim_prefix", "trim_prefix(s, prefix) string", "s without prefix, when it starts with it"},
-		{"replace", "replace(s, old, new) string", "every old in s replaced by new"},
-		{"or", "or(a, b) string", "a when it is not empty, else b"},
-		{"ifelse", "ifelse(cond, a, b) string", "a when cond is true, else b (both are evaluated)"},
-		{"pairs", "pairs(s) pairs", "decodes a query string or form body into name/value pairs"},
-		{"sort_pairs", "sort_pairs(p) pairs", "pairs sorted by name (stable)"},
-		{"join_pairs", "join_pairs(p, nameValueSep, pairSep) string", "pairs written undecoded, e.g. join_pairs(p, \"=\", \"&\")"},
-		{"encode_pairs", "encode_pairs(p) string", "pairs written form-urlencoded"},
-		{"json_object", "json_object(p) string", "pairs as a compact JSON object of strings, in order, as JSON.stringify writes it"},
+	var list []Function
+	for _, f := range builtins() {
+		list = append(list, Function{Name: f.name, Signature: f.signature, Doc: f.doc})
 	}
+	return list
 }
 
 func hashByName(name string) (func() hash.Hash, bool) {
@@ -227,21 +220,32 @@ func writeJSONString(b *bytes.Buffer, s string) {
 	b.WriteByte('"')
 }
 
+// decodeBase64 decodes standard base64, padded or not. Its error, like
+// every error an expression can return while signing, does not quote the
+// value: it may be the secret.
 func decodeBase64(s string) (string, error) {
 	s = strings.TrimRight(s, "=")
 	d, err := base64.RawStdEncoding.DecodeString(s)
 	if err != nil {
-		return "", fmt.Errorf("b64decode: the value is not valid base64")
+		return "", errors.New("b64decode: the value is not valid base64")
 	}
 	return string(d), nil
 }
 
-func hmacString(hashName, key, message string) (string, error) {
-	newHash, ok := hashByName(hashName)
-	if !ok {
-		return "", fmt.Errorf("hmac: unknown hash %q (use sha1, sha256, sha384 or sha512)", hashName)
+// decodeHex decodes hex, upper or lower case; its error does not quote
+// the value either.
+func decodeHex(s string) (string, error) {
+	d, err := hex.DecodeString(s)
+	if err != nil {
+		return "", errors.New("hexdecode: the value is not valid hex")
 	}
+	return string(d), nil
+}
+
+// hmacString is hmac(): the hash is resolved when the expression is
+// compiled, so it cannot fail.
+func hmacString(newHash func() hash.Hash, key, message string) string {
 	m := hmac.New(newHash, []byte(key))
 	m.Write([]byte(message))
-	return string(m.Sum(nil)), nil
+	return string(m.Sum(nil))
 }

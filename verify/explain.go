@@ -68,22 +68,27 @@ func Explain(scheme *profiles.Scheme, in Input, others Others) (*Explanation, er
 		return nil, err
 	}
 	ex := &Explanation{Expected: Reading{Name: "the default reading", Canonical: def.Canonical, Signature: def.Signature}}
-	received := decodings(in.Signature)
+	var received []decoded
+	for _, sig := range in.Signatures {
+		received = append(received, decodings(sig)...)
+	}
 	// consider records a signed reading and checks it against the
-	// received signature.
+	// received signatures.
 	consider := func(name string, s *profiles.Scheme, res *sign.Result) {
 		r := Reading{Name: name, Canonical: res.Canonical, Signature: res.Signature}
 		ex.Tried = append(ex.Tried, r)
-		if ex.Match != nil || in.Signature == "" {
+		if ex.Match != nil || len(in.Signatures) == 0 {
 			return
 		}
 		raw, err := s.DecodeSignature(res.Signature)
 		if err != nil {
 			return
 		}
-		if got, err := s.DecodeSignature(in.Signature); err == nil && bytes.Equal(got, raw) {
-			ex.Match = &r
-			return
+		for _, sig := range in.Signatures {
+			if got, err := s.DecodeSignature(sig); err == nil && bytes.Equal(got, raw) {
+				ex.Match = &r
+				return
+			}
 		}
 		for _, d := range received {
 			if bytes.Equal(d.raw, raw) {
@@ -188,6 +193,14 @@ func misreadings(scheme *profiles.Scheme, in Input) []candidate {
 	// How the query is encoded.
 	path, query, hasQuery := strings.Cut(in.Request.Target, "?")
 	if hasQuery {
+		if scheme.DecodesQuery() {
+			add("the query signed as sent, not decoded (%XX and + kept)", func(r *sign.Request) bool {
+				// Escaped once more, the query decodes to itself as sent.
+				raw := strings.NewReplacer("%", "%25", "+", "%2B").Replace(query)
+				r.Target = path + "?" + raw
+				return raw != query
+			})
+		}
 		add("the query decoded (%XX and + undone)", func(r *sign.Request) bool {
 			dec := sign.Unescape(query)
 			r.Target = path + "?" + dec

@@ -23,14 +23,12 @@ type Server struct {
 	// a request carries one, is taken from it).
 	Credentials map[string]string
 	Settings    map[string]string
-	// MaxAge bounds a timestamp's distance from Now; 0 skips the check.
-	MaxAge time.Duration
+	// Age judges each request's timestamp against Now.
+	Age AgePolicy
 	// MaxBody bounds a request's body: a larger one gets 413.
 	MaxBody int64
 	// Now is the clock.
 	Now func() time.Time
-	// Age checks a timestamp against the clock; "" when it is fine.
-	Age func(ts string, now time.Time) string
 	// Others gives the other readings for explanations.
 	Others Others
 	// Log, when set, is told one line per request.
@@ -91,7 +89,7 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) (verdict, int) {
 	}
 	parsed, err := parseHTTP(r, body, s.Scheme, s.BaseURL)
 	if err != nil {
-		return verdict{Error: err.Error()}, http.StatusUnauthorized
+		return verdict{Error: "not verified: " + err.Error()}, http.StatusUnauthorized
 	}
 	in := parsed.Input
 	for k, v := range s.Credentials {
@@ -113,11 +111,18 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) (verdict, int) {
 		c := string(res.Canonical)
 		v.Canonical = &c
 	}
-	if s.Age != nil && s.MaxAge > 0 {
-		if msg := s.Age(in.Request.Timestamp, s.Now()); msg != "" {
-			v.OK, v.Error = false, msg
-			return v, http.StatusUnauthorized
+	if age := s.Age.CheckAge(s.Scheme, in.Request.Timestamp, s.Now()); age.Failed {
+		// A matching signature with a stale timestamp is still refused;
+		// the expected signature is never handed out for it, since it
+		// becomes valid later for a timestamp in the future.
+		v.OK, v.Error = false, age.Problem()
+		if !res.Match {
+			v.Error += "; and the signature does not match"
 		}
+		if !s.RevealExpected {
+			v.Expected = ""
+		}
+		return v, http.StatusUnauthorized
 	}
 	if res.Match {
 		return v, http.StatusOK

@@ -124,3 +124,48 @@ func (zeroReader) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
 }
+
+// The server judges each timestamp under its age policy: seconds sent to
+// a milliseconds vendor are named as the wrong unit before any talk of
+// clocks, and a matching signature on a timestamp in the future is refused
+// without handing out the expected signature (it would become valid).
+func TestServerAgeVerdicts(t *testing.T) {
+	woox := scheme(t, "woox")
+	now := time.UnixMilli(1700000000000)
+	srv := httptest.NewServer(&Server{
+		Scheme: woox, BaseURL: woox.BaseURL, Credentials: testCreds, MaxBody: 1 << 20,
+		Now: func() time.Time { return now }, Age: AgePolicy{MaxAge: 5 * time.Minute, Enforce: true},
+	})
+	t.Cleanup(srv.Close)
+	send := func(ts string) (int, verdict) {
+		res, err := woox.Sign(sign.Request{Method: "GET", BaseURL: woox.BaseURL, Target: "/v3/x", Credentials: testCreds, Timestamp: ts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest("GET", srv.URL+"/v3/x", nil)
+		for _, h := range res.Headers {
+			req.Header.Set(h.Name, h.Value)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var v verdict
+		if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, v
+	}
+	if status, v := send("1700000000000"); status != http.StatusOK || !v.OK {
+		t.Errorf("on time: %d %+v", status, v)
+	}
+	status, v := send("1700000000")
+	if status != http.StatusUnauthorized || !strings.HasPrefix(v.Error, "the timestamp is in seconds; woox expects milliseconds") || strings.Contains(v.Error, "clock is") {
+		t.Errorf("seconds: %d %+v", status, v)
+	}
+	status, v = send("1700000600000")
+	if status != http.StatusUnauthorized || !strings.HasPrefix(v.Error, "the timestamp is 10 minutes ahead of this machine's clock") || v.Expected != "" {
+		t.Errorf("ten minutes ahead: %d %+v", status, v)
+	}
+}

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -104,7 +105,7 @@ func TestCapturedRequestsOfEveryVendor(t *testing.T) {
 					return s[:len(s)-1] + string(c)
 				}
 				bad := in
-				bad.Signature = flip(in.Signature)
+				bad.Signatures = []string{flip(in.Signatures[0])}
 				if r, err := Check(s, bad); err != nil || r.Match {
 					t.Errorf("%s %s: a changed signature matched (%v)", name, tc.method, err)
 				}
@@ -179,7 +180,8 @@ func TestChunkedBody(t *testing.T) {
 func TestMissingOrMalformedHeadersAreNamed(t *testing.T) {
 	s := scheme(t, "woox")
 	_, err := ParseRequest(strings.NewReader("GET /v3/x HTTP/1.1\r\nHost: h\r\nx-api-timestamp: 1\r\n\r\n"), s, s.BaseURL)
-	if err == nil || !strings.Contains(err.Error(), "no signature: woox expects it in header x-api-signature") {
+	var notVerifiable *NotVerifiableError
+	if !errors.As(err, &notVerifiable) || err.Error() != "the request has no signature: the definition expects it in header x-api-signature" {
 		t.Errorf("missing signature: %v", err)
 	}
 	_, err = ParseRequest(strings.NewReader("not http\r\n\r\n"), s, s.BaseURL)
@@ -200,7 +202,7 @@ func TestMissingOrMalformedHeadersAreNamed(t *testing.T) {
 
 func TestCheckRejectsUndecodableSignature(t *testing.T) {
 	s := scheme(t, "woox")
-	got, err := Check(s, Input{Request: sign.Request{Method: "GET", BaseURL: s.BaseURL, Target: "/x", Credentials: testCreds, Timestamp: "1"}, Signature: "not-hex!"})
+	got, err := Check(s, Input{Request: sign.Request{Method: "GET", BaseURL: s.BaseURL, Target: "/x", Credentials: testCreds, Timestamp: "1"}, Signatures: []string{"not-hex!"}})
 	if err != nil || got.Match || got.Note == "" {
 		t.Errorf("got %+v, %v", got, err)
 	}
