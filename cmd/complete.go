@@ -79,7 +79,7 @@ func variantsOf(f *Factory, name string) []string {
 		return nil
 	}
 	var out []string
-	for _, v := range r.vendor.Variants() {
+	for _, v := range r.Vendor.Variants() {
 		out = append(out, v.Name+"\t"+strings.ReplaceAll(v.Description, "\n", " "))
 	}
 	return out

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hmacctl/hmacctl/keystore"
 	"github.com/hmacctl/hmacctl/profiles"
+	"github.com/hmacctl/hmacctl/workspace"
 
 	"golang.org/x/term"
 )
@@ -49,6 +50,12 @@ type Factory struct {
 	ConfigPath func() (string, error)
 	// Keystore is the secret store, opened when a command needs it.
 	Keystore func() keystore.Store
+}
+
+// Workspace is the application layer over the factory's config file,
+// keyring and environment: what resolves PROFILE and owns secrets.
+func (f *Factory) Workspace() *workspace.Workspace {
+	return &workspace.Workspace{Getenv: f.Getenv, ReadFile: f.ReadFile, Config: f.Config, ConfigPath: f.ConfigPath, Keystore: f.Keystore}
 }
 
 // NewFactory returns the Factory for a real process.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/hmacctl/hmacctl/profiles"
 	"github.com/hmacctl/hmacctl/sign"
 	"github.com/hmacctl/hmacctl/verify"
+	"github.com/hmacctl/hmacctl/workspace"
 	"github.com/spf13/cobra"
 )
 
@@ -56,29 +56,19 @@ func (r *requestFlags) register(f *Factory, c *cobra.Command) {
 type preparedRequest struct {
 	Scheme  *profiles.Scheme
 	Request sign.Request
-	Sources []credentialSource
+	Sources []workspace.CredentialSource
+}
+
+// overrides are the flags that override a profile: --variant,
+// --base-url, --api-key and --set.
+func (r *requestFlags) overrides() (workspace.Overrides, error) {
+	settings, err := parseSettings(r.Settings)
+	return workspace.Overrides{Variant: r.Variant, BaseURL: r.BaseURL, APIKey: r.APIKey, Settings: settings}, err
 }
 
 // prepare turns a command's arguments and flags into a scheme and a
 // sign.Request. Every failure is a UsageError.
 func (r *requestFlags) prepare(f *Factory, c *cobra.Command, profileName, method, target string) (*preparedRequest, error) {
-	resolved, err := resolveProfile(f, profileName)
-	if err != nil {
-		return nil, err
-	}
-	vendor, saved := resolved.vendor, resolved.profile
-	variant := r.Variant
-	if variant == "" && saved != nil {
-		variant = saved.Variant
-	}
-	scheme, err := vendor.Scheme(variant)
-	if err != nil {
-		var unknown *profiles.UnknownVariantError
-		if errors.As(err, &unknown) {
-			return nil, usageErrorf("%v; drop --variant for the default reading", err)
-		}
-		return nil, usageErrorf("%v", err)
-	}
 	if !validMethod(method) {
 		return nil, usageErrorf("%q is not an HTTP method; use GET, POST, PUT, DELETE, PATCH or HEAD", method)
 	}
@@ -88,23 +78,22 @@ func (r *requestFlags) prepare(f *Factory, c *cobra.Command, profileName, method
 	if err := checkTarget(target); err != nil {
 		return nil, err
 	}
-	req := sign.Request{
-		Method:    strings.ToUpper(method),
-		BaseURL:   scheme.BaseURL,
-		Target:    target,
-		Timestamp: r.Timestamp,
-		Time:      f.Now().Add(r.TimeOffset),
-	}
-	if saved != nil && saved.BaseURL != "" {
-		req.BaseURL = saved.BaseURL
-	}
-	if r.BaseURL != "" {
-		if req.BaseURL, err = r.checkBaseURL(r.BaseURL); err != nil {
-			return nil, err
-		}
-	}
-	if req.Settings, err = r.settings(scheme, saved); err != nil {
+	o, err := r.overrides()
+	if err != nil {
 		return nil, err
+	}
+	resolved, err := f.Workspace().Resolve(profileName, o)
+	if err != nil {
+		return nil, workspaceError(err)
+	}
+	req := sign.Request{
+		Method:      strings.ToUpper(method),
+		BaseURL:     resolved.BaseURL,
+		Target:      target,
+		Timestamp:   r.Timestamp,
+		Time:        f.Now().Add(r.TimeOffset),
+		Settings:    resolved.Settings,
+		Credentials: resolved.Credentials,
 	}
 	if c.Flags().Changed("data") {
 		if len(r.Fields) > 0 {
@@ -118,50 +107,7 @@ func (r *requestFlags) prepare(f *Factory, c *cobra.Command, profileName, method
 	} else if req.Fields, err = r.fields(f); err != nil {
 		return nil, err
 	}
-	creds, sources, err := resolveCredentials(f, scheme.Credentials(), r.APIKey, profileName, saved)
-	if err != nil {
-		return nil, err
-	}
-	req.Credentials = creds
-	return &preparedRequest{Scheme: scheme, Request: req, Sources: sources}, nil
-}
-
-// checkBaseURL accepts an absolute http(s) URL.
-func (r *requestFlags) checkBaseURL(raw string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", usageErrorf("--base-url %q is not an http(s) URL like https://api.example.com/v1", raw)
-	}
-	return raw, nil
-}
-
-func (r *requestFlags) settings(scheme *profiles.Scheme, saved *profiles.Profile) (map[string]string, error) {
-	known := scheme.Settings()
-	out := map[string]string{}
-	if saved != nil {
-		for name, value := range saved.Settings {
-			if _, ok := known[name]; ok {
-				out[name] = value
-			}
-		}
-	}
-	for _, kv := range r.Settings {
-		name, value, ok := strings.Cut(kv, "=")
-		if !ok || name == "" {
-			return nil, usageErrorf("--set %q is not name=value", kv)
-		}
-		if _, ok := known[name]; !ok {
-			if len(known) == 0 {
-				return nil, usageErrorf("--set %s: %s has no settings", name, scheme.Vendor)
-			}
-			return nil, usageErrorf("--set %s: %s has no such setting (known: %s)", name, scheme.Vendor, strings.Join(sortedKeys(known), ", "))
-		}
-		out[name] = value
-	}
-	if len(out) == 0 {
-		return nil, nil
-	}
-	return out, nil
+	return &preparedRequest{Scheme: resolved.Scheme, Request: req, Sources: resolved.Sources}, nil
 }
 
 func (r *requestFlags) body(f *Factory) ([]byte, error) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hmacctl/hmacctl/keystore"
 	"github.com/hmacctl/hmacctl/profiles"
+	"github.com/hmacctl/hmacctl/workspace"
 	"github.com/spf13/cobra"
 )
 
@@ -43,7 +44,7 @@ type secretInput struct {
 }
 
 func (s *secretInput) read(profile, credential string) (string, error) {
-	label := credentialLabel(credential)
+	label := workspace.CredentialLabel(credential)
 	if s.fromStdin[credential] {
 		if s.stdin == nil {
 			s.stdin = bufio.NewReader(s.io.In)
@@ -52,14 +53,14 @@ func (s *secretInput) read(profile, credential string) (string, error) {
 		if err != nil && !(errors.Is(err, io.EOF) && line != "") {
 			return "", usageErrorf("no %s on stdin: pipe it in, one line per credential", label)
 		}
-		v := dropOneNewline(line)
+		v := workspace.DropOneNewline(line)
 		if v == "" {
 			return "", usageErrorf("the %s read from stdin is empty", label)
 		}
 		return v, nil
 	}
 	if !s.io.StdinTTY || s.io.ReadPassword == nil {
-		return "", usageErrorf("cannot prompt for the %s: stdin is not a terminal; pipe it with --%s-stdin, or skip the keyring with --no-secret and set %s", label, stdinFlagName(credential), envName(credential))
+		return "", usageErrorf("cannot prompt for the %s: stdin is not a terminal; pipe it with --%s-stdin, or skip the keyring with --no-secret and set %s", label, stdinFlagName(credential), workspace.EnvName(credential))
 	}
 	fmt.Fprintf(s.io.ErrOut, "%s for %s: ", label, profile)
 	v, err := s.io.ReadPassword()
@@ -67,7 +68,7 @@ func (s *secretInput) read(profile, credential string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("reading the %s: %w", label, err)
 	}
-	v = dropOneNewline(v)
+	v = workspace.DropOneNewline(v)
 	if v == "" {
 		return "", usageErrorf("the %s is empty", label)
 	}
@@ -85,24 +86,36 @@ func stdinFlagName(credential string) string {
 	return "secret"
 }
 
-// secretCredentials are the credentials of a scheme kept in the keyring:
-// all but the API key, which the config holds.
-func secretCredentials(s *profiles.Scheme) []string {
-	var out []string
-	for _, c := range s.Credentials() {
-		if c != "api_key" {
-			out = append(out, c)
-		}
+// profileError words the errors of profile changes; every one is bad
+// input (exit 2).
+func profileError(err error) error {
+	var (
+		unavailable *keystore.UnavailableError
+		exists      *workspace.ProfileExistsError
+		none        *workspace.NoProfileError
+	)
+	switch {
+	case errors.As(err, &unavailable):
+		return usageErrorf("%v; keep the secrets in environment variables instead (HMACCTL_API_SECRET, HMACCTL_API_PASSPHRASE, HMACCTL_TOKEN, or their _FILE forms), and add the profile with --no-secret", err)
+	case errors.As(err, &exists):
+		return usageErrorf("%v; use --force to replace it, or remove it first", err)
+	case errors.As(err, &none):
+		return usageErrorf("%v; see 'hmacctl profile list'", err)
 	}
-	return out
+	return workspaceError(err)
 }
 
-func keyringError(err error) error {
-	var unavailable *keystore.UnavailableError
-	if errors.As(err, &unavailable) {
-		return usageErrorf("%v; keep the secrets in environment variables instead (HMACCTL_API_SECRET, HMACCTL_API_PASSPHRASE, HMACCTL_TOKEN, or their _FILE forms), and add the profile with --no-secret", err)
+// warnKeyring says what a profile change left undone in the keyring.
+func warnKeyring(f *Factory, warning error) {
+	var left *workspace.KeyringLeftError
+	if !errors.As(warning, &left) {
+		return
 	}
-	return err
+	if left.Moving {
+		fmt.Fprintf(f.IO.ErrOut, "hmacctl: warning: the profile's secrets could not be moved in the OS keyring (%v); store them again with 'hmacctl profile set-secret %s'\n", left.Err, left.Profile)
+		return
+	}
+	fmt.Fprintf(f.IO.ErrOut, "hmacctl: warning: the OS keyring cannot be used (%v); if it holds items for this profile (service %s, accounts %s/...), delete them with your OS's keyring tool\n", left.Err, keystore.Service, left.Profile)
 }
 
 func newCmdProfileAdd(f *Factory) *cobra.Command {
@@ -118,100 +131,62 @@ func newCmdProfileAdd(f *Factory) *cobra.Command {
 		Args: exactArgs(1, "NAME"),
 		RunE: func(c *cobra.Command, args []string) error {
 			name := args[0]
-			if err := profiles.CheckProfileName(name); err != nil {
-				return usageErrorf("%v", err)
-			}
 			if vendorName == "" {
+				if err := profiles.CheckProfileName(name); err != nil {
+					return usageErrorf("%v", err)
+				}
 				return usageErrorf("--vendor is required; see 'hmacctl profile vendors'")
 			}
-			cfg, err := f.Config()
+			w := f.Workspace()
+			if err := w.CheckNewName(name, force); err != nil {
+				var exists *workspace.ProfileExistsError
+				if errors.As(err, &exists) {
+					return usageErrorf("profile %s exists; use --force to replace it", name)
+				}
+				return profileError(err)
+			}
+			scheme, err := w.VendorScheme(vendorName, variant)
 			if err != nil {
-				return usageErrorf("%v; fix or move the config file", err)
+				return profileError(err)
 			}
-			if _, exists := cfg.Profiles[name]; exists && !force {
-				return usageErrorf("profile %s exists; use --force to replace it", name)
-			}
-			vendor, err := cfg.Vendor(vendorName)
+			setValues, err := parseSettings(settings)
 			if err != nil {
-				return usageErrorf("%v", err)
-			}
-			scheme, err := vendor.Scheme(variant)
-			if err != nil {
-				return usageErrorf("%v", err)
-			}
-			profile := profiles.Profile{Vendor: vendorName, Variant: variant, BaseURL: baseURL, APIKey: apiKey}
-			rf := requestFlags{Settings: settings}
-			if profile.Settings, err = rf.settings(scheme, nil); err != nil {
 				return err
 			}
-			if baseURL != "" {
-				if _, err := rf.checkBaseURL(baseURL); err != nil {
-					return err
-				}
-			}
-			stored := map[string]string{}
+			secrets := map[string]string{}
 			if !noSecret {
 				in := &secretInput{io: f.IO, fromStdin: map[string]bool{}}
 				for cred, on := range stdinFlags {
 					in.fromStdin[cred] = *on
 				}
-				for _, cred := range secretCredentials(scheme) {
+				for _, cred := range workspace.SecretCredentials(scheme) {
 					v, err := in.read(name, cred)
 					if err != nil {
 						return err
 					}
-					stored[cred] = v
+					secrets[cred] = v
 				}
 			}
-			store := f.Keystore()
-			previous := map[string]string{} // what a replaced profile had
-			for _, cred := range slices.Sorted(maps.Keys(stored)) {
-				v, err := store.Get(keystore.Service, keystore.Account(name, cred))
-				switch {
-				case err == nil:
-					previous[cred] = v
-				case !errors.Is(err, keystore.ErrNotFound):
-					return keyringError(err) // do not wait on it twice
-				}
-				if err := store.Set(keystore.Service, keystore.Account(name, cred), stored[cred]); err != nil {
-					return keyringError(err)
-				}
-			}
-			path, err := f.ConfigPath()
-			if err != nil {
-				return err
-			}
-			err = profiles.Update(path, func(cfg *profiles.Config) error {
-				if _, exists := cfg.Profiles[name]; exists && !force {
-					return usageErrorf("profile %s exists; use --force to replace it", name)
-				}
-				cfg.Profiles[name] = profile
-				return nil
+			done, err := w.Add(workspace.NewProfile{
+				Name:     name,
+				Profile:  profiles.Profile{Vendor: vendorName, Variant: variant, BaseURL: baseURL, APIKey: apiKey},
+				Settings: setValues,
+				Secrets:  secrets,
+				Replace:  force,
 			})
 			if err != nil {
-				for cred := range stored { // put the keyring back as it was
-					if v, ok := previous[cred]; ok {
-						_ = store.Set(keystore.Service, keystore.Account(name, cred), v)
-					} else {
-						_ = store.Delete(keystore.Service, keystore.Account(name, cred))
-					}
+				var exists *workspace.ProfileExistsError
+				if errors.As(err, &exists) {
+					return usageErrorf("profile %s exists; use --force to replace it", name)
 				}
-				return asUsage(err)
+				return profileError(err)
 			}
-			if force {
-				// Secrets of the replaced profile that this one does not
-				// store would otherwise be used as its last fallback.
-				for _, cred := range []string{"api_secret", "api_passphrase", "token"} {
-					if _, ok := stored[cred]; !ok && !removeKeyringItem(f, store, name, cred) {
-						break
-					}
-				}
-			}
+			warnKeyring(f, done.Warning)
 			where := ""
-			if len(stored) > 0 {
+			if len(secrets) > 0 {
 				where = "; secrets in the OS keyring (service hmacctl, account " + name + "/...)"
 			}
-			fmt.Fprintf(f.IO.ErrOut, "Saved profile %s (vendor %s) in %s%s\n", name, vendorName, path, where)
+			fmt.Fprintf(f.IO.ErrOut, "Saved profile %s (vendor %s) in %s%s\n", name, vendorName, done.Path, where)
 			return nil
 		},
 	}
@@ -279,9 +254,14 @@ func newCmdProfileShow(f *Factory) *cobra.Command {
 		ValidArgsFunction: completeSavedProfiles(f),
 		RunE: func(c *cobra.Command, args []string) error {
 			name := args[0]
-			p, scheme, err := savedProfile(f, name)
+			w := f.Workspace()
+			p, scheme, err := w.Saved(name)
 			if err != nil {
-				return err
+				return profileError(err)
+			}
+			statuses, err := w.Credentials(name)
+			if err != nil {
+				return profileError(err)
 			}
 			type credInfo struct {
 				Name   string `json:"name"`
@@ -289,15 +269,14 @@ func newCmdProfileShow(f *Factory) *cobra.Command {
 				Source string `json:"source"`
 			}
 			var creds []credInfo
-			for _, cred := range scheme.Credentials() {
-				_, source, err := resolveCredential(f, cred, "", name, p)
+			for _, st := range statuses {
 				switch {
-				case err == nil:
-					creds = append(creds, credInfo{cred, true, source})
-				case errors.As(err, new(*keystore.UnavailableError)):
-					creds = append(creds, credInfo{cred, false, "unknown: the OS keyring cannot be used"})
+				case st.Source != nil:
+					creds = append(creds, credInfo{st.Name, true, describeSource(*st.Source)})
+				case st.KeyringUnavailable:
+					creds = append(creds, credInfo{st.Name, false, "unknown: the OS keyring cannot be used"})
 				default:
-					creds = append(creds, credInfo{cred, false, "not set"})
+					creds = append(creds, credInfo{st.Name, false, "not set"})
 				}
 			}
 			baseURL, baseSource := p.BaseURL, "profile"
@@ -336,26 +315,11 @@ func newCmdProfileRemove(f *Factory) *cobra.Command {
 		ValidArgsFunction: completeSavedProfiles(f),
 		RunE: func(c *cobra.Command, args []string) error {
 			name := args[0]
-			if _, _, err := savedProfile(f, name); err != nil {
-				return err
-			}
-			path, err := f.ConfigPath()
+			done, err := f.Workspace().Remove(name)
 			if err != nil {
-				return err
+				return profileError(err)
 			}
-			err = profiles.Update(path, func(cfg *profiles.Config) error {
-				delete(cfg.Profiles, name)
-				return nil
-			})
-			if err != nil {
-				return asUsage(err)
-			}
-			store := f.Keystore()
-			for _, cred := range []string{"api_secret", "api_passphrase", "token"} {
-				if !removeKeyringItem(f, store, name, cred) {
-					break
-				}
-			}
+			warnKeyring(f, done.Warning)
 			fmt.Fprintf(f.IO.ErrOut, "Removed profile %s\n", name)
 			return nil
 		},
@@ -372,11 +336,12 @@ func newCmdProfileSetSecret(f *Factory) *cobra.Command {
 		ValidArgsFunction: completeSavedProfiles(f),
 		RunE: func(c *cobra.Command, args []string) error {
 			name := args[0]
-			_, scheme, err := savedProfile(f, name)
+			w := f.Workspace()
+			_, scheme, err := w.Saved(name)
 			if err != nil {
-				return err
+				return profileError(err)
 			}
-			creds := secretCredentials(scheme)
+			creds := workspace.SecretCredentials(scheme)
 			if only != "" {
 				if !slices.Contains(creds, only) {
 					return usageErrorf("--credential %s: profile %s's vendor uses %s", only, name, strings.Join(creds, ", "))
@@ -387,15 +352,16 @@ func newCmdProfileSetSecret(f *Factory) *cobra.Command {
 			for cred, on := range stdin {
 				in.fromStdin[cred] = *on
 			}
-			store := f.Keystore()
+			secrets := map[string]string{}
 			for _, cred := range creds {
 				v, err := in.read(name, cred)
 				if err != nil {
 					return err
 				}
-				if err := store.Set(keystore.Service, keystore.Account(name, cred), v); err != nil {
-					return keyringError(err)
-				}
+				secrets[cred] = v
+			}
+			if err := w.SetSecrets(name, secrets); err != nil {
+				return profileError(err)
 			}
 			fmt.Fprintf(f.IO.ErrOut, "Stored %s for profile %s in the OS keyring\n", strings.Join(creds, ", "), name)
 			return nil
@@ -416,50 +382,15 @@ func newCmdProfileRename(f *Factory) *cobra.Command {
 		ValidArgsFunction: completeSavedProfiles(f),
 		RunE: func(c *cobra.Command, args []string) error {
 			oldName, newName := args[0], args[1]
-			if err := profiles.CheckProfileName(newName); err != nil {
-				return usageErrorf("%v", err)
-			}
-			if _, _, err := savedProfile(f, oldName); err != nil {
-				return err
-			}
-			cfg, _ := f.Config()
-			if _, exists := cfg.Profiles[newName]; exists {
-				return usageErrorf("profile %s exists; remove it first", newName)
-			}
-			path, err := f.ConfigPath()
+			done, err := f.Workspace().Rename(oldName, newName)
 			if err != nil {
-				return err
-			}
-			err = profiles.Update(path, func(cfg *profiles.Config) error {
-				p, ok := cfg.Profiles[oldName]
-				if !ok {
-					return usageErrorf("no saved profile %s", oldName)
-				}
-				if _, exists := cfg.Profiles[newName]; exists {
+				var exists *workspace.ProfileExistsError
+				if errors.As(err, &exists) {
 					return usageErrorf("profile %s exists; remove it first", newName)
 				}
-				delete(cfg.Profiles, oldName)
-				cfg.Profiles[newName] = p
-				return nil
-			})
-			if err != nil {
-				return asUsage(err)
+				return profileError(err)
 			}
-			store := f.Keystore()
-			for _, cred := range []string{"api_secret", "api_passphrase", "token"} {
-				v, err := store.Get(keystore.Service, keystore.Account(oldName, cred))
-				if errors.Is(err, keystore.ErrNotFound) {
-					continue
-				}
-				if err == nil {
-					err = store.Set(keystore.Service, keystore.Account(newName, cred), v)
-				}
-				if err != nil {
-					fmt.Fprintf(f.IO.ErrOut, "hmacctl: warning: the profile's secrets could not be moved in the OS keyring (%v); store them again with 'hmacctl profile set-secret %s'\n", err, newName)
-					break
-				}
-				removeKeyringItem(f, store, oldName, cred)
-			}
+			warnKeyring(f, done.Warning)
 			fmt.Fprintf(f.IO.ErrOut, "Renamed profile %s to %s\n", oldName, newName)
 			return nil
 		},
@@ -519,40 +450,6 @@ func newCmdProfileVendors(f *Factory) *cobra.Command {
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return c
-}
-
-// removeKeyringItem deletes a profile's keyring item, if there is one. The
-// keyring is best effort here: the config has already changed, so a
-// keyring that cannot be used is one warning saying what may be left
-// behind, and false (stop trying: each try may wait out the timeout).
-func removeKeyringItem(f *Factory, store keystore.Store, profile, cred string) bool {
-	err := store.Delete(keystore.Service, keystore.Account(profile, cred))
-	if err != nil && !errors.Is(err, keystore.ErrNotFound) {
-		fmt.Fprintf(f.IO.ErrOut, "hmacctl: warning: the OS keyring cannot be used (%v); if it holds items for this profile (service %s, accounts %s/...), delete them with your OS's keyring tool\n", err, keystore.Service, profile)
-		return false
-	}
-	return true
-}
-
-// savedProfile finds a saved profile and compiles its scheme.
-func savedProfile(f *Factory, name string) (*profiles.Profile, *profiles.Scheme, error) {
-	cfg, err := f.Config()
-	if err != nil {
-		return nil, nil, usageErrorf("%v; fix or move the config file", err)
-	}
-	p, ok := cfg.Profiles[name]
-	if !ok {
-		return nil, nil, usageErrorf("no saved profile %s; see 'hmacctl profile list'", name)
-	}
-	v, err := cfg.Vendor(p.Vendor)
-	if err != nil {
-		return nil, nil, usageErrorf("profile %s: %v", name, err)
-	}
-	scheme, err := v.Scheme(p.Variant)
-	if err != nil {
-		return nil, nil, usageErrorf("profile %s: %v", name, err)
-	}
-	return &p, scheme, nil
 }
 
 // asUsage makes config errors (a corrupt or unwritable file) bad input.

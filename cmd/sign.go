@@ -172,7 +172,7 @@ func signJSON(res *sign.Result, prepared *preparedRequest) signOutput {
 		CanonicalBase64: base64.StdEncoding.EncodeToString(res.Canonical),
 		Signature:       res.Signature,
 		Headers:         map[string]string{},
-		Credentials:     prepared.Sources,
+		Credentials:     describeSources(prepared.Sources),
 	}
 	// Text that is not valid UTF-8 (Kraken's nested hash) cannot be a
 	// JSON string without loss: it is then null, and only the base64

@@ -103,14 +103,6 @@ func TestMainMapsErrorsToExitCodes(t *testing.T) {
 	}
 }
 
-func TestDropOneNewline(t *testing.T) {
-	for in, want := range map[string]string{"s\n": "s", "s\r\n": "s", "s\r": "s\r", "s\n\n": "s\n", "s": "s"} {
-		if got := dropOneNewline(in); got != want {
-			t.Errorf("dropOneNewline(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestShowInvisibleIsUnambiguous(t *testing.T) {
 	got := strings.Join(showInvisible([]byte("a\\x83\t \xff\u00e9\n b "), newPalette(false)), "|")
 	want := `a\\x83\t \xff\u{e9}\n| b·`

@@ -205,25 +205,17 @@ func verifyRun(opts *VerifyOptions, c *cobra.Command) error {
 	policy := verify.AgePolicy{MaxAge: opts.MaxAge, Enforce: opts.RequestFile != "" || c.Flags().Changed("max-age")}
 	report := verifyReport{}
 	if opts.RequestFile != "" {
-		r, err := resolveProfile(f, opts.Profile)
+		o, err := opts.Request.overrides()
 		if err != nil {
 			return err
 		}
-		variant := opts.Request.Variant
-		if variant == "" && r.profile != nil {
-			variant = r.profile.Variant
-		}
-		scheme, err := r.vendor.Scheme(variant)
+		// The scheme first: the request says which API key it carries,
+		// and so whose secret checks it.
+		r, err := f.Workspace().Scheme(opts.Profile, o)
 		if err != nil {
-			return usageErrorf("%v", err)
+			return workspaceError(err)
 		}
-		baseURL := scheme.BaseURL
-		if r.profile != nil && r.profile.BaseURL != "" {
-			baseURL = r.profile.BaseURL
-		}
-		if opts.Request.BaseURL != "" {
-			baseURL = opts.Request.BaseURL
-		}
+		scheme, baseURL := r.Scheme, r.BaseURL
 		raw, err := readRequestFile(f, opts.RequestFile)
 		if err != nil {
 			return err
