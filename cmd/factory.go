@@ -3,7 +3,6 @@
 package cmd
 
 import (
-	"io"
 	"os"
 	"sync"
 	"time"
@@ -11,28 +10,7 @@ import (
 	"github.com/hmacctl/hmacctl/keystore"
 	"github.com/hmacctl/hmacctl/profiles"
 	"github.com/hmacctl/hmacctl/workspace"
-
-	"golang.org/x/term"
 )
-
-// IOStreams are the standard streams a command reads and writes, with
-// what the command needs to know about them.
-type IOStreams struct {
-	In     io.Reader
-	Out    io.Writer
-	ErrOut io.Writer
-	// StdoutTTY reports whether Out is a terminal.
-	StdoutTTY bool
-	// StderrTTY reports whether ErrOut is a terminal.
-	StderrTTY bool
-	// StdinTTY reports whether In is a terminal.
-	StdinTTY bool
-	// ReadPassword reads a line from the terminal without echo.
-	ReadPassword func() (string, error)
-	// Color says whether Out may carry color escapes; set from --color,
-	// NO_COLOR and StdoutTTY.
-	Color bool
-}
 
 // Factory carries what every command shares. main builds one with
 // NewFactory; tests build their own over buffers and a fixed clock.
@@ -61,18 +39,7 @@ func (f *Factory) Workspace() *workspace.Workspace {
 // NewFactory returns the Factory for a real process.
 func NewFactory() *Factory {
 	f := &Factory{
-		IO: &IOStreams{
-			In:        os.Stdin,
-			Out:       os.Stdout,
-			ErrOut:    os.Stderr,
-			StdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
-			StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
-			StdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
-			ReadPassword: func() (string, error) {
-				b, err := term.ReadPassword(int(os.Stdin.Fd()))
-				return string(b), err
-			},
-		},
+		IO:       System(),
 		Now:      time.Now,
 		Getenv:   os.Getenv,
 		ReadFile: os.ReadFile,

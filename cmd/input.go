@@ -21,7 +21,9 @@ import (
 // requestFlags are the flags shared by every command that builds a
 // signed request (sign, request and verify).
 type requestFlags struct {
-	Data       string
+	Data string
+	// DataGiven says -d was given (even empty), captured in RunE.
+	DataGiven  bool
 	Fields     []fieldArg
 	Timestamp  string
 	TimeOffset time.Duration
@@ -68,7 +70,7 @@ func (r *requestFlags) overrides() (workspace.Overrides, error) {
 
 // prepare turns a command's arguments and flags into a scheme and a
 // sign.Request. Every failure is a UsageError.
-func (r *requestFlags) prepare(f *Factory, c *cobra.Command, profileName, method, target string) (*preparedRequest, error) {
+func (r *requestFlags) prepare(f *Factory, profileName, method, target string) (*preparedRequest, error) {
 	if !validMethod(method) {
 		return nil, usageErrorf("%q is not an HTTP method; use GET, POST, PUT, DELETE, PATCH or HEAD", method)
 	}
@@ -95,7 +97,7 @@ func (r *requestFlags) prepare(f *Factory, c *cobra.Command, profileName, method
 		Settings:    resolved.Settings,
 		Credentials: resolved.Credentials,
 	}
-	if c.Flags().Changed("data") {
+	if r.DataGiven {
 		if len(r.Fields) > 0 {
 			return nil, usageErrorf("-d/--data and -f/-F fields cannot be combined; put everything in the body or use fields only")
 		}

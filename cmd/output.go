@@ -32,7 +32,7 @@ func writeBody(ios *IOStreams, resp *http.Response, jq *gojq.Code, bodyErr func(
 			return werr
 		}
 		return err
-	case ios.StdoutTTY && isJSON(resp.Header.Get("Content-Type")):
+	case ios.IsStdoutTTY() && isJSON(resp.Header.Get("Content-Type")):
 		data, err := io.ReadAll(resp.Body)
 		if err != nil {
 			return bodyErr(err)
@@ -43,7 +43,7 @@ func writeBody(ios *IOStreams, resp *http.Response, jq *gojq.Code, bodyErr func(
 			return err
 		}
 		pretty.WriteByte('\n')
-		_, err = io.WriteString(ios.Out, colorJSON(pretty.String(), ios.Color))
+		_, err = io.WriteString(ios.Out, colorJSON(pretty.String(), ios.ColorEnabled()))
 		return err
 	}
 	if _, err := io.Copy(ios.Out, resp.Body); err != nil {

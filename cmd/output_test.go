@@ -14,7 +14,8 @@ func response(contentType, body string) *http.Response {
 
 func TestWriteBodyOnATerminalPrettyPrintsJSON(t *testing.T) {
 	var out bytes.Buffer
-	ios := &IOStreams{Out: &out, StdoutTTY: true}
+	ios := &IOStreams{Out: &out}
+	ios.SetStdoutTTY(true)
 	if err := writeBody(ios, response("application/json; charset=utf-8", `{"a":[1,"x"],"b":{"c":null}}`), nil, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +25,7 @@ func TestWriteBodyOnATerminalPrettyPrintsJSON(t *testing.T) {
 	}
 
 	out.Reset()
-	ios.Color = true
+	ios.SetColorEnabled(true)
 	if err := writeBody(ios, response("application/json", `{"k":"v","n":2}`), nil, nil); err != nil {
 		t.Fatal(err)
 	}

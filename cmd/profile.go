@@ -59,7 +59,7 @@ func (s *secretInput) read(profile, credential string) (string, error) {
 		}
 		return v, nil
 	}
-	if !s.io.StdinTTY || s.io.ReadPassword == nil {
+	if !s.io.IsStdinTTY() || s.io.ReadPassword == nil {
 		return "", usageErrorf("cannot prompt for the %s: stdin is not a terminal; pipe it with --%s-stdin, or skip the keyring with --no-secret and set %s", label, stdinFlagName(credential), workspace.EnvName(credential))
 	}
 	fmt.Fprintf(s.io.ErrOut, "%s for %s: ", label, profile)

@@ -29,7 +29,7 @@ type progress struct {
 // withProgress wraps r with a progress line when stderr is a terminal and
 // the transfer is large (or of unknown size); otherwise it returns r.
 func withProgress(ios *IOStreams, now func() time.Time, label string, r io.ReadCloser, total int64) io.ReadCloser {
-	if !ios.StderrTTY || (total >= 0 && total < progressMin) {
+	if !ios.IsStderrTTY() || (total >= 0 && total < progressMin) {
 		return r
 	}
 	return &progress{r: r, closer: r, w: ios.ErrOut, label: label, total: total, interval: 200 * time.Millisecond, now: now}

@@ -58,6 +58,7 @@ Exit codes: 0 for 1xx-3xx; 4 for 4xx and 5 for 5xx, with the body printed;
 		Args: exactArgs(3, "PROFILE METHOD PATH"),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Profile, opts.Method, opts.Path = args[0], args[1], args[2]
+			opts.Request.DataGiven = c.Flags().Changed("data")
 			if opts.Retries < 0 {
 				return usageErrorf("--retry must be 0 or more, not %d", opts.Retries)
 			}
@@ -70,7 +71,7 @@ Exit codes: 0 for 1xx-3xx; 4 for 4xx and 5 for 5xx, with the body printed;
 			if runF != nil {
 				return runF(opts)
 			}
-			return requestRun(opts, c)
+			return requestRun(opts)
 		},
 	}
 	fl := c.Flags()
@@ -90,13 +91,13 @@ Exit codes: 0 for 1xx-3xx; 4 for 4xx and 5 for 5xx, with the body printed;
 	return c
 }
 
-func requestRun(opts *RequestOptions, c *cobra.Command) error {
+func requestRun(opts *RequestOptions) error {
 	jq, err := compileJQ(opts.JQ) // a typo must not cost a sent order
 	if err != nil {
 		return err
 	}
 	opts.Request.streaming = !opts.DryRun
-	prepared, err := opts.Request.prepare(opts.Factory, c, opts.Profile, opts.Method, opts.Path)
+	prepared, err := opts.Request.prepare(opts.Factory, opts.Profile, opts.Method, opts.Path)
 	if err != nil {
 		return err
 	}

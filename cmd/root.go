@@ -55,12 +55,12 @@ _FILE appended. No flag takes a secret.`,
 func setColor(f *Factory, mode string) error {
 	switch mode {
 	case "always":
-		f.IO.Color = true
+		f.IO.SetColorEnabled(true)
 	case "never":
-		f.IO.Color = false
+		f.IO.SetColorEnabled(false)
 	case "auto":
 		_, noColor := lookupEnv(f, "NO_COLOR")
-		f.IO.Color = f.IO.StdoutTTY && !noColor
+		f.IO.SetColorEnabled(f.IO.IsStdoutTTY() && !noColor)
 	default:
 		return usageErrorf("--color must be auto, always or never, not %q", mode)
 	}

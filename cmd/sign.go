@@ -49,13 +49,14 @@ a vendor of your own in the config, or a built-in vendor.`,
 		Args: exactArgs(3, "PROFILE METHOD PATH"),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Profile, opts.Method, opts.Path = args[0], args[1], args[2]
+			opts.Request.DataGiven = c.Flags().Changed("data")
 			if opts.Print != "" && !contains(printModes(), opts.Print) {
 				return usageErrorf("--print %q is not one of %s", opts.Print, strings.Join(printModes(), ", "))
 			}
 			if runF != nil {
 				return runF(opts)
 			}
-			return signRun(opts, c)
+			return signRun(opts)
 		},
 	}
 	c.Flags().StringVar(&opts.Print, "print", "", "what to print: "+strings.Join(printModes(), "|")+" (default: a readable view)")
@@ -63,8 +64,8 @@ a vendor of your own in the config, or a built-in vendor.`,
 	return c
 }
 
-func signRun(opts *SignOptions, c *cobra.Command) error {
-	prepared, err := opts.Request.prepare(opts.Factory, c, opts.Profile, opts.Method, opts.Path)
+func signRun(opts *SignOptions) error {
+	prepared, err := opts.Request.prepare(opts.Factory, opts.Profile, opts.Method, opts.Path)
 	if err != nil {
 		return err
 	}
@@ -79,7 +80,7 @@ func signRun(opts *SignOptions, c *cobra.Command) error {
 	switch opts.Print {
 	case "canonical":
 		_, err = out.Write(res.Canonical)
-		if err == nil && opts.IO.StdoutTTY {
+		if err == nil && opts.IO.IsStdoutTTY() {
 			_, err = fmt.Fprintln(out)
 		}
 	case "signature":

@@ -76,7 +76,7 @@ func TestSignUsesTheInjectedClockAndOffset(t *testing.T) {
 
 func TestSignCanonicalGetsANewlineOnlyOnATerminal(t *testing.T) {
 	f, out, _ := testFactory(wooxEnv)
-	f.IO.StdoutTTY = true
+	f.IO.SetStdoutTTY(true)
 	root := NewCmdRoot(f)
 	root.SetArgs([]string{"sign", "woox", "GET", "/x", "--print", "canonical"})
 	if err := root.Execute(); err != nil {
@@ -114,7 +114,8 @@ func TestShowInvisibleIsUnambiguous(t *testing.T) {
 func TestProgressLine(t *testing.T) {
 	var errOut bytes.Buffer
 	tick := time.Unix(0, 0)
-	ios := &IOStreams{ErrOut: &errOut, StderrTTY: true}
+	ios := &IOStreams{ErrOut: &errOut}
+	ios.SetStderrTTY(true)
 	data := bytes.Repeat([]byte("x"), 6<<20)
 	r := withProgress(ios, func() time.Time { tick = tick.Add(time.Second); return tick }, "sending", io.NopCloser(bytes.NewReader(data)), int64(len(data)))
 	if _, err := io.Copy(io.Discard, r); err != nil {
@@ -127,11 +128,11 @@ func TestProgressLine(t *testing.T) {
 	}
 	// Not a terminal, or a small transfer: no progress line.
 	errOut.Reset()
-	ios.StderrTTY = false
+	ios.SetStderrTTY(false)
 	if _, ok := withProgress(ios, time.Now, "sending", io.NopCloser(bytes.NewReader(data)), int64(len(data))).(*progress); ok {
 		t.Error("progress on a non-terminal stderr")
 	}
-	ios.StderrTTY = true
+	ios.SetStderrTTY(true)
 	if _, ok := withProgress(ios, time.Now, "sending", io.NopCloser(bytes.NewReader(nil)), 1024).(*progress); ok {
 		t.Error("progress for a 1 KiB transfer")
 	}
@@ -151,12 +152,12 @@ func TestColorModes(t *testing.T) {
 		{"never", true, "", false},
 	} {
 		f, _, _ := testFactory(map[string]string{"NO_COLOR": tt.noColor})
-		f.IO.StdoutTTY = tt.tty
+		f.IO.SetStdoutTTY(tt.tty)
 		if err := setColor(f, tt.mode); err != nil {
 			t.Fatal(err)
 		}
-		if f.IO.Color != tt.want {
-			t.Errorf("--color %s, terminal %v, NO_COLOR=%q: color %v", tt.mode, tt.tty, tt.noColor, f.IO.Color)
+		if f.IO.ColorEnabled() != tt.want {
+			t.Errorf("--color %s, terminal %v, NO_COLOR=%q: color %v", tt.mode, tt.tty, tt.noColor, f.IO.ColorEnabled())
 		}
 	}
 }

@@ -43,6 +43,8 @@ type VerifyOptions struct {
 	Signature   string
 	RequestFile string
 	MaxAge      time.Duration
+	// MaxAgeGiven says --max-age was given, captured in RunE.
+	MaxAgeGiven bool
 	Explain     bool
 	Compare     string
 	Print       string
@@ -91,22 +93,24 @@ to sign side by side. Without --signature it prints every reading.`,
 		},
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Profile = args[0]
+			opts.Request.DataGiven = c.Flags().Changed("data")
+			opts.MaxAgeGiven = c.Flags().Changed("max-age")
 			if len(args) == 3 {
 				opts.Method, opts.Path = args[1], args[2]
 			}
 			if opts.Listen != "" {
-				if opts.Signature != "" || opts.RequestFile != "" || c.Flags().Changed("data") || len(opts.Request.Fields) > 0 || opts.Explain || opts.Compare != "" {
+				if opts.Signature != "" || opts.RequestFile != "" || opts.Request.DataGiven || len(opts.Request.Fields) > 0 || opts.Explain || opts.Compare != "" {
 					return usageErrorf("--listen checks the requests it receives; drop --signature, --request, -d, -f, -F, --explain and --compare")
 				}
 				if runF != nil {
 					return runF(opts)
 				}
-				return listenRun(opts, c)
+				return listenRun(opts)
 			}
 			if opts.RequestFile == "" && opts.Signature == "" && !opts.Explain && opts.Compare == "" {
 				return usageErrorf("give --signature SIG to check, --explain to list the readings, or --compare TEXT")
 			}
-			if opts.RequestFile != "" && (opts.Signature != "" || c.Flags().Changed("data") || len(opts.Request.Fields) > 0 || opts.Request.Timestamp != "") {
+			if opts.RequestFile != "" && (opts.Signature != "" || opts.Request.DataGiven || len(opts.Request.Fields) > 0 || opts.Request.Timestamp != "") {
 				return usageErrorf("--request takes the signature, timestamp and body from the captured request; drop --signature, --timestamp, -d, -f and -F")
 			}
 			if opts.Print != "" && opts.Print != "json" {
@@ -115,7 +119,7 @@ to sign side by side. Without --signature it prints every reading.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return verifyRun(opts, c)
+			return verifyRun(opts)
 		},
 	}
 	opts.Request.register(f, c)
@@ -133,7 +137,7 @@ to sign side by side. Without --signature it prints every reading.`,
 }
 
 // listenRun serves verifications until SIGINT or SIGTERM.
-func listenRun(opts *VerifyOptions, c *cobra.Command) error {
+func listenRun(opts *VerifyOptions) error {
 	f := opts.Factory
 	if opts.MaxBody <= 0 {
 		return usageErrorf("--max-body must be positive")
@@ -145,7 +149,7 @@ func listenRun(opts *VerifyOptions, c *cobra.Command) error {
 	if host == "" {
 		host = "127.0.0.1"
 	}
-	prepared, err := opts.Request.prepare(f, c, opts.Profile, "GET", "/")
+	prepared, err := opts.Request.prepare(f, opts.Profile, "GET", "/")
 	if err != nil {
 		return err
 	}
@@ -194,7 +198,7 @@ func listenRun(opts *VerifyOptions, c *cobra.Command) error {
 	return nil
 }
 
-func verifyRun(opts *VerifyOptions, c *cobra.Command) error {
+func verifyRun(opts *VerifyOptions) error {
 	f := opts.Factory
 	var in verify.Input
 	var prepared *preparedRequest
@@ -202,7 +206,7 @@ func verifyRun(opts *VerifyOptions, c *cobra.Command) error {
 	var notes []string
 	// A timestamp read from a request is judged against the clock; one the
 	// user typed is information, judged only when --max-age is given.
-	policy := verify.AgePolicy{MaxAge: opts.MaxAge, Enforce: opts.RequestFile != "" || c.Flags().Changed("max-age")}
+	policy := verify.AgePolicy{MaxAge: opts.MaxAge, Enforce: opts.RequestFile != "" || opts.MaxAgeGiven}
 	report := verifyReport{}
 	if opts.RequestFile != "" {
 		o, err := opts.Request.overrides()
@@ -235,7 +239,7 @@ func verifyRun(opts *VerifyOptions, c *cobra.Command) error {
 			opts.Request.APIKey = key
 		}
 		opts.Request.BaseURL = baseURL
-		if prepared, err = opts.Request.prepare(f, c, opts.Profile, parsed.Request.Method, "/"); err != nil {
+		if prepared, err = opts.Request.prepare(f, opts.Profile, parsed.Request.Method, "/"); err != nil {
 			return err
 		}
 		in = parsed.Input
@@ -248,7 +252,7 @@ func verifyRun(opts *VerifyOptions, c *cobra.Command) error {
 		found, notes = parsed.Found, parsed.Notes
 	} else {
 		var err error
-		if prepared, err = opts.Request.prepare(f, c, opts.Profile, opts.Method, opts.Path); err != nil {
+		if prepared, err = opts.Request.prepare(f, opts.Profile, opts.Method, opts.Path); err != nil {
 			return err
 		}
 		if prepared.Request.Timestamp == "" && prepared.Scheme.TimestampFormat() != sign.NoTimestamp {
@@ -314,7 +318,7 @@ func verifyRun(opts *VerifyOptions, c *cobra.Command) error {
 		if err := writeJSON(opts.IO.Out, report.json()); err != nil {
 			return err
 		}
-	} else if _, err := io.WriteString(opts.IO.Out, report.text(newPalette(opts.IO.Color))); err != nil {
+	} else if _, err := io.WriteString(opts.IO.Out, report.text(newPalette(opts.IO.ColorEnabled()))); err != nil {
 		return err
 	}
 	if len(failures) > 0 {

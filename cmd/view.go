@@ -39,7 +39,7 @@ func newPalette(on bool) palette {
 // with its invisible characters shown, the signature, then the headers
 // with credential values other than the API key masked.
 func writeReadable(io *IOStreams, res *sign.Result, prepared *preparedRequest) error {
-	p := newPalette(io.Color)
+	p := newPalette(io.ColorEnabled())
 	var b strings.Builder
 	title := prepared.Scheme.Vendor
 	if prepared.Scheme.Variant != "" {
