@@ -126,7 +126,7 @@ to sign side by side. Without --signature it prints every reading.`,
 	fl := c.Flags()
 	fl.StringVar(&opts.Signature, "signature", "", "the signature to check")
 	fl.StringVar(&opts.RequestFile, "request", "", "a raw HTTP/1.1 request to check: FILE, or - for stdin")
-	fl.DurationVar(&opts.MaxAge, "max-age", 5*time.Minute, "reject a received timestamp further than this from the clock (0 disables the check; a --timestamp you typed is checked only when this is given)")
+	fl.DurationVar(&opts.MaxAge, "max-age", 5*time.Minute, "reject a received timestamp further than this from the clock (default: the vendor's documented bound, else 5m; 0 disables the check; a --timestamp you typed is checked only when this is given)")
 	fl.BoolVar(&opts.Explain, "explain", false, "on a mismatch, search the plausible readings for one that reproduces the signature")
 	fl.StringVar(&opts.Compare, "compare", "", "a string to sign from elsewhere (TEXT or @FILE), diffed with hmacctl's")
 	fl.StringVar(&opts.Print, "print", "", "json for one JSON object")
@@ -159,7 +159,7 @@ func listenRun(opts *VerifyOptions) error {
 		BaseURL:        prepared.Request.BaseURL,
 		Credentials:    prepared.Request.Credentials,
 		Settings:       prepared.Request.Settings,
-		Age:            verify.AgePolicy{MaxAge: opts.MaxAge, Enforce: true},
+		Age:            verify.AgePolicy{MaxAge: opts.maxAge(prepared.Scheme), Enforce: true},
 		MaxBody:        opts.MaxBody,
 		Now:            f.Now,
 		Others:         others,
@@ -196,6 +196,15 @@ func listenRun(opts *VerifyOptions) error {
 	}
 	fmt.Fprintln(f.IO.ErrOut, "hmacctl: stopped")
 	return nil
+}
+
+// maxAge is --max-age when given, else the vendor's documented bound,
+// else the flag's default.
+func (opts *VerifyOptions) maxAge(s *profiles.Scheme) time.Duration {
+	if !opts.MaxAgeGiven && s.MaxAge > 0 {
+		return s.MaxAge
+	}
+	return opts.MaxAge
 }
 
 func verifyRun(opts *VerifyOptions) error {
@@ -287,6 +296,7 @@ func verifyRun(opts *VerifyOptions) error {
 	} else {
 		return usageErrorf("%v", err)
 	}
+	policy.MaxAge = opts.maxAge(prepared.Scheme)
 	report.Age = policy.CheckAge(prepared.Scheme, in.Request.Timestamp, f.Now())
 	if report.Age.Failed {
 		failures = append(failures, report.Age.Problem())

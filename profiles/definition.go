@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hmacctl/hmacctl/sign"
 	"github.com/pelletier/go-toml/v2"
@@ -56,6 +57,7 @@ type acceptsTable struct {
 type timestampTable struct {
 	Format string `toml:"format"`
 	Offset string `toml:"offset"`
+	MaxAge string `toml:"max_age"`
 }
 
 type settingDef struct {
@@ -163,6 +165,9 @@ type Scheme struct {
 	BaseURL string
 	// SettingDocs describe the settings, by name.
 	SettingDocs map[string]string
+	// MaxAge is how far from the clock the vendor accepts a timestamp,
+	// where it documents a bound; 0 where it does not.
+	MaxAge time.Duration
 }
 
 // ParseDefinition reads one definition file and checks it, compiling the
@@ -295,7 +300,13 @@ func (v *Vendor) Scheme(variant string) (*Scheme, error) {
 	for name, s := range def.Settings {
 		docs[name] = s.Description
 	}
-	return &Scheme{Scheme: compiled, Vendor: v.Name, Variant: variant, BaseURL: def.BaseURL, SettingDocs: docs}, nil
+	var maxAge time.Duration
+	if def.Timestamp.MaxAge != "" {
+		if maxAge, err = time.ParseDuration(def.Timestamp.MaxAge); err != nil || maxAge <= 0 {
+			return nil, v.variantFieldError(prefix, &sign.FieldError{Field: "timestamp.max_age", Err: fmt.Errorf("%q is not a positive duration like \"5s\" or \"5m\"", def.Timestamp.MaxAge)})
+		}
+	}
+	return &Scheme{Scheme: compiled, Vendor: v.Name, Variant: variant, BaseURL: def.BaseURL, SettingDocs: docs, MaxAge: maxAge}, nil
 }
 
 // variantFieldError names the variant's own field when the variant sets
@@ -350,6 +361,9 @@ func overlay(base definitionFile, over variantFile) definitionFile {
 	}
 	if over.Timestamp.Offset != "" {
 		def.Timestamp.Offset = over.Timestamp.Offset
+	}
+	if over.Timestamp.MaxAge != "" {
+		def.Timestamp.MaxAge = over.Timestamp.MaxAge
 	}
 	def.Settings = mergeMaps(base.Settings, over.Settings)
 	sig := over.Signature

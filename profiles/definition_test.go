@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hmacctl/hmacctl/profiles"
 )
@@ -152,5 +153,24 @@ encoding = "hex"
 	}
 	if got := strings.Join(s.HeaderNames(), " "); got != "Z-Sign A-Key M-Time" {
 		t.Errorf("header order %q", got)
+	}
+}
+
+// A vendor's documented timestamp window is data: okx accepts 30 seconds,
+// KuCoin 5; a bad one is an error with its line and field.
+func TestTimestampMaxAge(t *testing.T) {
+	for vendor, want := range map[string]time.Duration{"okx": 30 * time.Second, "kucoin": 5 * time.Second, "woox": 0} {
+		v, err := profiles.Builtin(vendor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := v.Scheme("")
+		if err != nil || s.MaxAge != want {
+			t.Errorf("%s: max age %v, %v; want %v", vendor, s.MaxAge, err, want)
+		}
+	}
+	bad := strings.Replace(validDefinition, `format = "unix-ms"`, "format = \"unix-ms\"\nmax_age = \"soon\"", 1)
+	if _, err := profiles.ParseDefinition("demo.toml", []byte(bad)); err == nil || !strings.Contains(err.Error(), `demo.toml:7: timestamp.max_age: "soon" is not a positive duration`) {
+		t.Errorf("bad max_age: %v", err)
 	}
 }
