@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"strings"
@@ -66,6 +68,54 @@ func TestVerifyListenServesAndStops(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
 	if len(lines) != 3 || !strings.Contains(lines[0], "POST /v3/algo/order -> 200 ok") || !strings.Contains(lines[1], "GET /v3/x?a=1 -> 401 signature mismatch") || lines[2] != "hmacctl: stopped" {
+		t.Errorf("log:\n%s", logs.String())
+	}
+}
+
+// verify --listen on a wildcard address says the address it was given
+// (not Go's "[::]"), and SIGTERM stops it with exit 0 even while a client
+// is stalled mid-body: the grace period ends, the connection is closed.
+func TestVerifyListenStopsCleanlyWithAStalledClient(t *testing.T) {
+	t.Parallel()
+	bin := hmacctlBinary(t)
+	server := exec.Command(bin, "verify", "woox", "--listen", "0.0.0.0:0")
+	server.Env = append(os.Environ(), "HMACCTL_API_KEY="+testKey, "HMACCTL_API_SECRET="+testSecret, "HMACCTL_CONFIG="+t.TempDir()+"/c.toml")
+	stdout, err := server.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	server.Stderr = &logs
+	if err := server.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer server.Process.Kill()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "listening on http://0.0.0.0:") {
+		t.Fatalf("first line %q, %v", line, err)
+	}
+	port := strings.TrimPrefix(strings.Fields(line)[2], "http://0.0.0.0:")
+	stalled, err := net.Dial("tcp", "127.0.0.1:"+port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stalled.Close()
+	fmt.Fprintf(stalled, "POST /v3/x HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\n{")
+	time.Sleep(100 * time.Millisecond)
+	if err := server.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- server.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("after SIGTERM with a stalled client: %v; log:\n%s", err, logs.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("did not stop on SIGTERM")
+	}
+	if !strings.HasSuffix(logs.String(), "hmacctl: stopped\n") {
 		t.Errorf("log:\n%s", logs.String())
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"io"
 	"maps"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"slices"
@@ -178,20 +177,13 @@ func listenRun(opts *VerifyOptions) error {
 	if err != nil {
 		return usageErrorf("cannot listen on %s: %v", opts.Listen, err)
 	}
-	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	fmt.Fprintf(f.IO.Out, "listening on http://%s (verifying %s; base URL %s)\n", ln.Addr(), prepared.Scheme.Vendor, prepared.Request.BaseURL)
-	errc := make(chan error, 1)
-	go func() { errc <- httpSrv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := httpSrv.Shutdown(shutdown); err != nil {
+	// The address as given, with the port the system chose for :0 (a
+	// wildcard host stays as typed, not Go's "[::]").
+	_, actualPort, _ := net.SplitHostPort(ln.Addr().String())
+	fmt.Fprintf(f.IO.Out, "listening on http://%s (verifying %s; base URL %s)\n", net.JoinHostPort(host, actualPort), prepared.Scheme.Vendor, prepared.Request.BaseURL)
+	if err := srv.Serve(ctx, ln, verify.DefaultLimits); err != nil {
 		return err
 	}
 	fmt.Fprintln(f.IO.ErrOut, "hmacctl: stopped")

@@ -1,12 +1,15 @@
 package verify
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -37,18 +40,45 @@ type Server struct {
 	// default: it would hand a valid signature for any request to anyone
 	// who can reach the server.
 	RevealExpected bool
+
+	// inflight counts requests being answered, so that a shutdown can
+	// wait for their log lines.
+	inflight sync.WaitGroup
 }
 
 type verdict struct {
-	OK              bool              `json:"ok"`
-	Vendor          string            `json:"vendor"`
-	Error           string            `json:"error,omitempty"`
-	Canonical       *string           `json:"canonical,omitempty"`
-	CanonicalBase64 string            `json:"canonical_base64,omitempty"`
+	OK              bool    `json:"ok"`
+	Vendor          string  `json:"vendor"`
+	Error           string  `json:"error,omitempty"`
+	Canonical       *string `json:"canonical,omitempty"`
+	CanonicalBase64 string  `json:"canonical_base64,omitempty"`
+	// CanonicalSize and CanonicalSHA256 describe a string to sign too
+	// long to echo whole.
+	CanonicalSize   int               `json:"canonical_size,omitempty"`
+	CanonicalSHA256 string            `json:"canonical_sha256,omitempty"`
 	Expected        string            `json:"expected_signature,omitempty"`
 	Received        string            `json:"received_signature,omitempty"`
 	Found           map[string]string `json:"found,omitempty"`
 	Explain         *explainJSON      `json:"explain,omitempty"`
+}
+
+// MaxEcho bounds how much of a string to sign an answer echoes: the
+// first bytes, with its size and SHA-256 when it is longer.
+const MaxEcho = 16 << 10
+
+// setCanonical puts the string to sign in the verdict, cut at MaxEcho.
+func (v *verdict) setCanonical(canonical []byte) {
+	shown := canonical
+	if len(canonical) > MaxEcho {
+		sum := sha256.Sum256(canonical)
+		v.CanonicalSize, v.CanonicalSHA256 = len(canonical), hex.EncodeToString(sum[:])
+		shown = canonical[:MaxEcho]
+	}
+	v.CanonicalBase64 = base64.StdEncoding.EncodeToString(shown)
+	if utf8.Valid(shown) {
+		c := string(shown)
+		v.Canonical = &c
+	}
 }
 
 type explainJSON struct {
@@ -61,6 +91,8 @@ type explainJSON struct {
 
 // ServeHTTP verifies one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.inflight.Add(1)
+	defer s.inflight.Done()
 	start := time.Now()
 	v, status := s.check(w, r)
 	v.Vendor = s.Scheme.Vendor
@@ -106,11 +138,8 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) (verdict, int) {
 	if err != nil {
 		return verdict{Error: err.Error(), Found: parsed.Found}, http.StatusUnauthorized
 	}
-	v := verdict{OK: res.Match, Expected: res.Expected, Received: res.Received, Found: parsed.Found, CanonicalBase64: base64.StdEncoding.EncodeToString(res.Canonical)}
-	if utf8.Valid(res.Canonical) {
-		c := string(res.Canonical)
-		v.Canonical = &c
-	}
+	v := verdict{OK: res.Match, Expected: res.Expected, Received: res.Received, Found: parsed.Found}
+	v.setCanonical(res.Canonical)
 	if age := s.Age.CheckAge(s.Scheme, in.Request.Timestamp, s.Now()); age.Failed {
 		// A matching signature with a stale timestamp is still refused;
 		// the expected signature is never handed out for it, since it
@@ -138,8 +167,8 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) (verdict, int) {
 		}
 		if m := ex.Match; m != nil {
 			e.Reading, e.Encoding, e.FirstDifference = m.Name, m.Encoding, FirstDifference(res.Canonical, m.Canonical)
-			if utf8.Valid(m.Canonical) {
-				c := string(m.Canonical)
+			if shown := m.Canonical[:min(len(m.Canonical), MaxEcho)]; utf8.Valid(shown) {
+				c := string(shown)
 				e.Canonical = &c
 			}
 		}
