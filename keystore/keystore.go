@@ -43,21 +43,32 @@ func (e *UnavailableError) Unwrap() error { return e.Err }
 // Account is the keyring account for one credential of a profile.
 func Account(profile, credential string) string { return profile + "/" + credential }
 
-// OS is the Store of the operating system's keyring.
+// DefaultTimeout is how long an OS keyring call may take when OS.Timeout
+// is zero.
+const DefaultTimeout = 5 * time.Second
+
+// OS is the Store of the operating system's keyring. Each call is bounded
+// by Timeout: a keyring that does not answer in time gives an
+// *UnavailableError, and so does any error other than "not found".
 type OS struct {
-	// Timeout bounds each call.
+	// Timeout bounds each call; zero means DefaultTimeout.
 	Timeout time.Duration
+	// Keyring is where each call goes; nil means the operating system's
+	// keyring, through go-keyring. Another Store here gets the same
+	// bound and the same errors, which is how tests show what a keyring
+	// that never answers does to a command.
+	Keyring Store
 }
 
-// NewOS returns the OS keyring with a 5-second timeout per call.
-func NewOS() *OS { return &OS{Timeout: 5 * time.Second} }
+// NewOS returns the OS keyring with DefaultTimeout per call.
+func NewOS() *OS { return &OS{Timeout: DefaultTimeout} }
 
 // Get reads a secret.
 func (s *OS) Get(service, account string) (string, error) {
 	var secret string
-	err := s.bounded("read", func() error {
+	err := s.bounded("read", func(k Store) error {
 		var err error
-		secret, err = keyring.Get(service, account)
+		secret, err = k.Get(service, account)
 		return err
 	})
 	return secret, err
@@ -65,32 +76,69 @@ func (s *OS) Get(service, account string) (string, error) {
 
 // Set writes a secret, replacing any.
 func (s *OS) Set(service, account, secret string) error {
-	return s.bounded("write", func() error { return keyring.Set(service, account, secret) })
+	return s.bounded("write", func(k Store) error { return k.Set(service, account, secret) })
 }
 
 // Delete removes a secret; removing one that is not there is ErrNotFound.
 func (s *OS) Delete(service, account string) error {
-	return s.bounded("delete", func() error { return keyring.Delete(service, account) })
+	return s.bounded("delete", func(k Store) error { return k.Delete(service, account) })
 }
 
 // bounded runs a keyring call with the timeout. A call that times out is
 // left running in its goroutine: there is no way to cancel it, and the
 // process exits soon after.
-func (s *OS) bounded(op string, call func() error) error {
+func (s *OS) bounded(op string, call func(Store) error) error {
+	k := s.Keyring
+	if k == nil {
+		k = goKeyring{}
+	}
+	timeout := s.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
 	done := make(chan error, 1)
-	go func() { done <- call() }()
+	go func() { done <- call(k) }()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	var unavailable *UnavailableError
 	select {
 	case err := <-done:
 		switch {
 		case err == nil:
 			return nil
-		case errors.Is(err, keyring.ErrNotFound):
+		case errors.Is(err, ErrNotFound):
 			return ErrNotFound
+		case errors.As(err, &unavailable):
+			return err
 		}
 		return &UnavailableError{Op: op, Err: err}
-	case <-time.After(s.Timeout):
-		return &UnavailableError{Op: op, Err: fmt.Errorf("no answer within %s", s.Timeout)}
+	case <-timer.C:
+		return &UnavailableError{Op: op, Err: fmt.Errorf("no answer within %s", timeout)}
 	}
+}
+
+// goKeyring is the operating system's keyring, through go-keyring.
+type goKeyring struct{}
+
+func (goKeyring) Get(service, account string) (string, error) {
+	secret, err := keyring.Get(service, account)
+	return secret, notFound(err)
+}
+
+func (goKeyring) Set(service, account, secret string) error {
+	return notFound(keyring.Set(service, account, secret))
+}
+
+func (goKeyring) Delete(service, account string) error {
+	return notFound(keyring.Delete(service, account))
+}
+
+// notFound turns go-keyring's "not found" into ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, keyring.ErrNotFound) {
+		return ErrNotFound
+	}
+	return err
 }
 
 // Memory is a Store in memory, for tests.

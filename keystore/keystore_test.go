@@ -2,6 +2,7 @@ package keystore
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,15 +39,109 @@ func TestOSStoreErrorsAreUnavailable(t *testing.T) {
 	}
 }
 
-// A keyring that never answers does not hang the caller.
+// unresponsive is a keyring that never answers, as a Secret Service on a
+// session bus that accepts connections and never replies; its calls
+// return only when release is closed, at the end of the test.
+type unresponsive struct{ release chan struct{} }
+
+func newUnresponsive(t *testing.T) unresponsive {
+	u := unresponsive{release: make(chan struct{})}
+	t.Cleanup(func() { close(u.release) })
+	return u
+}
+
+func (u unresponsive) Get(service, account string) (string, error) {
+	<-u.release
+	return "", errors.New("released")
+}
+
+func (u unresponsive) Set(service, account, secret string) error {
+	<-u.release
+	return errors.New("released")
+}
+
+func (u unresponsive) Delete(service, account string) error {
+	<-u.release
+	return errors.New("released")
+}
+
+// A keyring that never answers does not hang the caller: each call comes
+// back after about the bound, as an UnavailableError naming the operation.
 func TestOSStoreTimesOut(t *testing.T) {
-	s := &OS{Timeout: 50 * time.Millisecond}
-	start := time.Now()
-	err := s.bounded("read", func() error { select {} })
-	var unavailable *UnavailableError
-	if !errors.As(err, &unavailable) || time.Since(start) > 2*time.Second {
-		t.Fatalf("got %v after %s", err, time.Since(start))
+	const bound = 50 * time.Millisecond
+	s := &OS{Timeout: bound, Keyring: newUnresponsive(t)}
+	for op, call := range map[string]func() error{
+		"read":   func() error { _, err := s.Get(Service, Account("p", "api_secret")); return err },
+		"write":  func() error { return s.Set(Service, Account("p", "api_secret"), "s3cret") },
+		"delete": func() error { return s.Delete(Service, Account("p", "api_secret")) },
+	} {
+		start := time.Now()
+		err := call()
+		elapsed := time.Since(start)
+		var unavailable *UnavailableError
+		if !errors.As(err, &unavailable) || unavailable.Op != op || !strings.Contains(err.Error(), "no answer within 50ms") {
+			t.Errorf("%s: got %v, want an UnavailableError for %s saying there was no answer within 50ms", op, err, op)
+		}
+		if elapsed < bound || elapsed > bound+time.Second {
+			t.Errorf("%s: came back after %s, want about %s", op, elapsed, bound)
+		}
 	}
+}
+
+// failing is a keyring whose every call fails with err.
+type failing struct{ err error }
+
+func (f failing) Get(service, account string) (string, error) { return "", f.err }
+func (f failing) Set(service, account, secret string) error   { return f.err }
+func (f failing) Delete(service, account string) error        { return f.err }
+
+// Whatever keyring is behind OS, "not found" stays ErrNotFound and any
+// other failure is an UnavailableError that keeps its cause.
+func TestOSStoreErrorsFromAnyKeyring(t *testing.T) {
+	if _, err := (&OS{Keyring: failing{ErrNotFound}}).Get(Service, "p/api_secret"); err != ErrNotFound {
+		t.Errorf("not found: got %v, want ErrNotFound", err)
+	}
+	cause := errors.New("org.freedesktop.DBus.Error.ServiceUnknown")
+	err := (&OS{Keyring: failing{cause}}).Delete(Service, "p/api_secret")
+	var unavailable *UnavailableError
+	if !errors.As(err, &unavailable) || unavailable.Op != "delete" || !errors.Is(err, cause) {
+		t.Errorf("a failing keyring: got %v, want an UnavailableError wrapping its cause", err)
+	}
+	inner := &UnavailableError{Op: "read", Err: cause}
+	if _, err := (&OS{Keyring: failing{inner}}).Get(Service, "p/api_secret"); err != inner {
+		t.Errorf("an UnavailableError from the keyring: got %v, want it as it was", err)
+	}
+}
+
+// A zero Timeout is the default bound, not an immediate timeout.
+func TestOSStoreZeroTimeoutIsTheDefault(t *testing.T) {
+	m := NewMemory()
+	s := &OS{Keyring: slow{m, 20 * time.Millisecond}}
+	if err := s.Set(Service, "a", "1"); err != nil {
+		t.Fatalf("Set with the default bound: %v", err)
+	}
+	if v, err := s.Get(Service, "a"); err != nil || v != "1" {
+		t.Fatalf("Get with the default bound = %q, %v", v, err)
+	}
+	if NewOS().Timeout != DefaultTimeout || DefaultTimeout != 5*time.Second {
+		t.Errorf("NewOS().Timeout = %s, DefaultTimeout = %s; the shipped bound is 5s", NewOS().Timeout, DefaultTimeout)
+	}
+}
+
+// slow answers from a Store after a delay.
+type slow struct {
+	Store
+	delay time.Duration
+}
+
+func (s slow) Get(service, account string) (string, error) {
+	time.Sleep(s.delay)
+	return s.Store.Get(service, account)
+}
+
+func (s slow) Set(service, account, secret string) error {
+	time.Sleep(s.delay)
+	return s.Store.Set(service, account, secret)
 }
 
 func TestMemory(t *testing.T) {

@@ -73,17 +73,52 @@ type Options struct {
 	// Notify, when set, is told about retries and redirects, one line
 	// each, for the user.
 	Notify func(string)
+	// Transport makes each exchange; nil means a real one, with proxies
+	// from the environment, CACertFile, Insecure, and connect and TLS
+	// handshake timeouts. When it is set, those are its own business:
+	// CACertFile, Insecure and the environment's proxies are not used.
+	// Tests set an in-process one (internal/httpmock).
+	Transport http.RoundTripper
 }
 
 // Client sends signed requests.
 type Client struct {
 	http *http.Client
-	opts Options
+	// proxy is the real transport's choice of proxy; nil with an
+	// injected Transport.
+	proxy func(*http.Request) (*url.URL, error)
+	opts  Options
 }
 
-// New builds a Client. Proxies come from the environment (HTTPS_PROXY,
-// HTTP_PROXY, NO_PROXY).
+// New builds a Client. Unless opts.Transport is set, proxies come from the
+// environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).
 func New(opts Options) (*Client, error) {
+	c := &Client{opts: opts}
+	if c.opts.Sleep == nil {
+		c.opts.Sleep = sleep
+	}
+	if c.opts.MaxRedirects == 0 {
+		c.opts.MaxRedirects = 10
+	}
+	transport := opts.Transport
+	if transport == nil {
+		tr, err := newTransport(opts)
+		if err != nil {
+			return nil, err
+		}
+		transport, c.proxy = tr, tr.Proxy
+	}
+	c.http = &http.Client{
+		Transport: transport,
+		// Redirects are decided in Send, which re-signs or stops.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return c, nil
+}
+
+// newTransport builds the real transport: proxies from the environment,
+// the trusted roots, and connect and handshake timeouts.
+func newTransport(opts Options) (*http.Transport, error) {
 	tlsConfig := &tls.Config{InsecureSkipVerify: opts.Insecure} // #nosec: only with --insecure, which warns
 	if opts.CACertFile != "" {
 		pem, err := os.ReadFile(opts.CACertFile)
@@ -99,7 +134,7 @@ func New(opts Options) (*Client, error) {
 		}
 		tlsConfig.RootCAs = pool
 	}
-	transport := &http.Transport{
+	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 		TLSClientConfig:       tlsConfig,
@@ -108,20 +143,6 @@ func New(opts Options) (*Client, error) {
 		MaxIdleConns:          4,
 		IdleConnTimeout:       30 * time.Second,
 		ExpectContinueTimeout: time.Second,
-	}
-	if opts.Sleep == nil {
-		opts.Sleep = sleep
-	}
-	if opts.MaxRedirects == 0 {
-		opts.MaxRedirects = 10
-	}
-	return &Client{
-		http: &http.Client{
-			Transport: transport,
-			// Redirects are decided in Send, which re-signs or stops.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
-		opts: opts,
 	}, nil
 }
 
@@ -302,10 +323,10 @@ func (c *Client) once(ctx context.Context, r *Request) (*Response, error) {
 	}
 	req.URL = u
 	req.Host = u.Host
-	if u.Scheme == "http" {
+	if u.Scheme == "http" && c.proxy != nil {
 		// A plain-HTTP proxy needs the absolute form on the request line,
 		// which net/http writes for an Opaque only when it is "//host/...".
-		if proxy, _ := http.ProxyFromEnvironment(req); proxy != nil {
+		if proxy, _ := c.proxy(req); proxy != nil {
 			u.Opaque = "//" + u.Host + u.Opaque
 		}
 	}
