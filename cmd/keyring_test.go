@@ -144,6 +144,9 @@ func TestKeyringNeverAnswers(t *testing.T) {
 			if r.stdout != "" {
 				t.Errorf("stdout %q, want nothing", r.stdout)
 			}
+			if n := strings.Count(r.stderr, "keyring cannot be used"); n > 1 {
+				t.Errorf("stderr says it %d times: %q", n, r.stderr)
+			}
 			// It waited for the keyring once, for the bound, and no more.
 			if hung.asked.Load() != 1 || r.elapsed < keyringBound || r.elapsed >= 2*keyringBound {
 				t.Errorf("asked the keyring %d times and took %v; want once, and between %v and %v (the bound, not twice)", hung.asked.Load(), r.elapsed, keyringBound, 2*keyringBound)

@@ -112,10 +112,11 @@ func warnKeyring(f *Factory, warning error) {
 		return
 	}
 	if left.Moving {
-		fmt.Fprintf(f.IO.ErrOut, "hmacctl: warning: the profile's secrets could not be moved in the OS keyring (%v); store them again with 'hmacctl profile set-secret %s'\n", left.Err, left.Profile)
+		fmt.Fprintf(f.IO.ErrOut, "hmacctl: warning: the profile's secrets could not be moved: %v; store them again with 'hmacctl profile set-secret %s'\n", left.Err, left.Profile)
 		return
 	}
-	fmt.Fprintf(f.IO.ErrOut, "hmacctl: warning: the OS keyring cannot be used (%v); if it holds items for this profile (service %s, accounts %s/...), delete them with your OS's keyring tool\n", left.Err, keystore.Service, left.Profile)
+	// left.Err says "the OS keyring cannot be used (...)" itself.
+	fmt.Fprintf(f.IO.ErrOut, "hmacctl: warning: %v; if it holds items for this profile (service %s, accounts %s/...), delete them with your OS's keyring tool\n", left.Err, keystore.Service, left.Profile)
 }
 
 func newCmdProfileAdd(f *Factory) *cobra.Command {
