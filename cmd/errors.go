@@ -67,3 +67,27 @@ func exitCode(err error) int {
 	}
 	return exitError
 }
+
+// message words an error for the one line on stderr: library errors get
+// the flag that changes the outcome.
+func message(err error) string {
+	var noResponse *send.NoResponseError
+	var caCert *send.CACertError
+	switch {
+	case errors.As(err, &caCert):
+		if caCert.Err == nil {
+			return fmt.Sprintf("--cacert %s holds no PEM certificate; give a PEM file of the CA that signed the server's certificate", caCert.Path)
+		}
+		return fmt.Sprintf("cannot read --cacert %s: %v", caCert.Path, caCert.Err)
+	case errors.As(err, &noResponse):
+		switch noResponse.Reason {
+		case send.ReasonTimeout:
+			return err.Error() + " (raise --timeout)"
+		case send.ReasonUntrusted:
+			return err.Error() + " (use --cacert FILE, or --insecure to skip the check)"
+		case send.ReasonNoDate:
+			return "--sync-time: " + err.Error() + "; give the clock offset with --time-offset instead"
+		}
+	}
+	return err.Error()
+}

@@ -16,7 +16,7 @@ func Main(f *Factory) int {
 		err = usageErrorf("%v; see 'hmacctl --help'", err)
 	}
 	if err != nil {
-		fmt.Fprintln(f.IO.ErrOut, "hmacctl: "+oneLine(err.Error()))
+		fmt.Fprintln(f.IO.ErrOut, "hmacctl: "+oneLine(message(err)))
 	}
 	return exitCode(err)
 }

@@ -123,14 +123,14 @@ func newTransport(opts Options) (*http.Transport, error) {
 	if opts.CACertFile != "" {
 		pem, err := os.ReadFile(opts.CACertFile)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read --cacert %s: %w", opts.CACertFile, unwrapPath(err))
+			return nil, &CACertError{Path: opts.CACertFile, Err: unwrapPath(err)}
 		}
 		pool, err := x509.SystemCertPool()
 		if err != nil || pool == nil {
 			pool = x509.NewCertPool()
 		}
 		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("--cacert %s holds no PEM certificate", opts.CACertFile)
+			return nil, &CACertError{Path: opts.CACertFile}
 		}
 		tlsConfig.RootCAs = pool
 	}
@@ -149,10 +149,51 @@ func newTransport(opts Options) (*http.Transport, error) {
 // NoResponseError says that no HTTP response came back: refused, DNS,
 // timeout, TLS, reset.
 type NoResponseError struct {
-	URL   string
+	URL string
+	// Reason classifies the failure, for callers that say what to do.
+	Reason Reason
+	// Cause says what happened, in a few words.
 	Cause string
 	Err   error
 }
+
+// Reason is why no response came back.
+type Reason int
+
+const (
+	// ReasonOther is any failure not named below.
+	ReasonOther Reason = iota
+	// ReasonTimeout: the attempt took longer than Options.Timeout.
+	ReasonTimeout
+	// ReasonRefused: nothing listens on the port.
+	ReasonRefused
+	// ReasonReset: the connection was reset or closed early.
+	ReasonReset
+	// ReasonDNS: the host name does not resolve.
+	ReasonDNS
+	// ReasonUntrusted: the server's TLS certificate is not trusted.
+	ReasonUntrusted
+	// ReasonNoDate: ServerTime got no usable Date header.
+	ReasonNoDate
+	// ReasonInterrupted: the wait before a retry was interrupted.
+	ReasonInterrupted
+)
+
+// CACertError is a CA certificate file that cannot be read, or that holds
+// no PEM certificate (Err nil).
+type CACertError struct {
+	Path string
+	Err  error
+}
+
+func (e *CACertError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("%s holds no PEM certificate", e.Path)
+	}
+	return fmt.Sprintf("cannot read the CA certificate file %s: %v", e.Path, e.Err)
+}
+
+func (e *CACertError) Unwrap() error { return e.Err }
 
 func (e *NoResponseError) Error() string {
 	return fmt.Sprintf("no response from %s: %s", e.URL, e.Cause)
@@ -289,7 +330,7 @@ func (c *Client) sendWithRetries(ctx context.Context, target string, redirected 
 			return resp, nil
 		}
 		if err := c.opts.Sleep(ctx, wait); err != nil {
-			return nil, &NoResponseError{URL: req.URL, Cause: "interrupted while waiting to retry", Err: err}
+			return nil, &NoResponseError{URL: req.URL, Reason: ReasonInterrupted, Cause: "interrupted while waiting to retry", Err: err}
 		}
 	}
 }
@@ -345,7 +386,8 @@ func (c *Client) once(ctx context.Context, r *Request) (*Response, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		cancel()
-		return nil, &NoResponseError{URL: r.URL, Cause: describe(err, c.opts.Timeout), Err: err}
+		reason, cause := describe(err, c.opts.Timeout)
+		return nil, &NoResponseError{URL: r.URL, Reason: reason, Cause: cause, Err: err}
 	}
 	return &Response{Response: resp, Sent: r, cancel: cancel}, nil
 }
@@ -409,29 +451,30 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// describe names the cause of a failed exchange in a few words.
-func describe(err error, timeout time.Duration) string {
+// describe classifies a failed exchange and names its cause in a few
+// words.
+func describe(err error, timeout time.Duration) (Reason, string) {
 	var dnsErr *net.DNSError
 	var certErr *tls.CertificateVerificationError
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
-		return fmt.Sprintf("timed out after %s (raise --timeout)", timeout)
+		return ReasonTimeout, fmt.Sprintf("timed out after %s", timeout)
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused (is the server running, and the port right?)"
+		return ReasonRefused, "connection refused (is the server running, and the port right?)"
 	case errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
-		return "the connection was reset or closed before a response"
+		return ReasonReset, "the connection was reset or closed before a response"
 	case errors.As(err, &dnsErr):
-		return "cannot resolve host " + dnsErr.Name
+		return ReasonDNS, "cannot resolve host " + dnsErr.Name
 	case errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr):
-		return "TLS certificate not trusted (use --cacert FILE, or --insecure to skip the check)"
+		return ReasonUntrusted, "TLS certificate not trusted"
 	}
 	var urlErr *url.Error
 	if errors.As(err, &urlErr) {
-		return urlErr.Err.Error()
+		return ReasonOther, urlErr.Err.Error()
 	}
-	return err.Error()
+	return ReasonOther, err.Error()
 }
 
 func isTimeout(err error) bool {
@@ -458,7 +501,7 @@ func (c *Client) ServerTime(ctx context.Context, rawURL string) (time.Time, erro
 	date := resp.Header.Get("Date")
 	t, err := http.ParseTime(date)
 	if err != nil {
-		return time.Time{}, &NoResponseError{URL: rawURL, Cause: fmt.Sprintf("--sync-time: the server sent no usable Date header (%q)", date), Err: err}
+		return time.Time{}, &NoResponseError{URL: rawURL, Reason: ReasonNoDate, Cause: fmt.Sprintf("the server sent no usable Date header (%q)", date), Err: err}
 	}
 	// Date has whole seconds: assume the middle of that second.
 	return t.Add(500 * time.Millisecond), nil
@@ -467,9 +510,9 @@ func (c *Client) ServerTime(ctx context.Context, rawURL string) (time.Time, erro
 // BodyError is a response body that broke off: reset, closed early, or
 // timed out while it was being read.
 func BodyError(rawURL string, err error, timeout time.Duration) error {
-	cause := describe(err, timeout)
-	if !isTimeout(err) && !errors.Is(err, context.DeadlineExceeded) {
+	reason, cause := describe(err, timeout)
+	if reason != ReasonTimeout {
 		cause = "the connection broke in the middle of the response: " + cause
 	}
-	return &NoResponseError{URL: rawURL, Cause: cause, Err: err}
+	return &NoResponseError{URL: rawURL, Reason: reason, Cause: cause, Err: err}
 }

@@ -137,7 +137,7 @@ func TestTimeoutCoversASlowServer(t *testing.T) {
 	start := time.Now()
 	_, err := mustClient(t, Options{Timeout: 200 * time.Millisecond}).Send(context.Background(), srv.URL, "/slow", fn)
 	var nr *NoResponseError
-	if !errors.As(err, &nr) || !strings.Contains(nr.Cause, "timed out after 200ms") {
+	if !errors.As(err, &nr) || nr.Reason != ReasonTimeout || !strings.Contains(nr.Cause, "timed out after 200ms") {
 		t.Fatalf("got %v, want a timeout", err)
 	}
 	if d := time.Since(start); d > 3*time.Second {
@@ -246,7 +246,7 @@ func TestTLSTrust(t *testing.T) {
 	// Not trusted: no response, with what to do.
 	_, err := mustClient(t, Options{}).Send(context.Background(), srv.URL, "/", fn)
 	var nr *NoResponseError
-	if !errors.As(err, &nr) || !strings.Contains(nr.Cause, "--cacert") {
+	if !errors.As(err, &nr) || nr.Reason != ReasonUntrusted || !strings.Contains(nr.Cause, "not trusted") {
 		t.Fatalf("untrusted certificate: got %v", err)
 	}
 
@@ -272,7 +272,8 @@ func TestTLSTrust(t *testing.T) {
 	if err := os.WriteFile(certFile, []byte("not pem"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := New(Options{CACertFile: certFile}); err == nil || !strings.Contains(err.Error(), "holds no PEM certificate") {
+	var caErr *CACertError
+	if _, err := New(Options{CACertFile: certFile}); !errors.As(err, &caErr) || !strings.Contains(err.Error(), "holds no PEM certificate") {
 		t.Errorf("bad --cacert: %v", err)
 	}
 }
