@@ -56,7 +56,7 @@ func (r *requestFlags) register(f *Factory, c *cobra.Command) {
 // preparedRequest is a request ready to sign, with what the command needs
 // to describe it.
 type preparedRequest struct {
-	Scheme  *profiles.Scheme
+	Scheme  *profiles.VendorScheme
 	Request sign.Request
 	Sources []workspace.CredentialSource
 }
@@ -264,7 +264,7 @@ func sortedKeys(m map[string]string) []string {
 // checkTimestamp refuses a --timestamp that cannot be in the scheme's
 // form (an ISO date for a milliseconds vendor, "abc") and warns about a
 // number in another unit: sign and request would send it as given.
-func checkTimestamp(f *Factory, scheme *profiles.Scheme, ts string) error {
+func checkTimestamp(f *Factory, scheme *profiles.VendorScheme, ts string) error {
 	if ts == "" || scheme.TimestampFormat() == sign.NoTimestamp {
 		return nil
 	}

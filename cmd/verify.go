@@ -154,7 +154,8 @@ func listenRun(opts *VerifyOptions) error {
 	}
 	others := sync.OnceValue(func() []verify.Named { return otherReadings(f, prepared.Scheme)() })
 	srv := &verify.Server{
-		Scheme:         prepared.Scheme,
+		Scheme:         prepared.Scheme.Scheme,
+		Vendor:         prepared.Scheme.Vendor,
 		BaseURL:        prepared.Request.BaseURL,
 		Credentials:    prepared.Request.Credentials,
 		Settings:       prepared.Request.Settings,
@@ -192,7 +193,7 @@ func listenRun(opts *VerifyOptions) error {
 
 // maxAge is --max-age when given, else the vendor's documented bound,
 // else the flag's default.
-func (opts *VerifyOptions) maxAge(s *profiles.Scheme) time.Duration {
+func (opts *VerifyOptions) maxAge(s *profiles.VendorScheme) time.Duration {
 	if !opts.MaxAgeGiven && s.MaxAge > 0 {
 		return s.MaxAge
 	}
@@ -225,7 +226,7 @@ func verifyRun(opts *VerifyOptions) error {
 		if err != nil {
 			return err
 		}
-		parsed, err := verify.ParseRequest(bytes.NewReader(raw), scheme, baseURL)
+		parsed, err := verify.ParseRequest(bytes.NewReader(raw), scheme.Scheme, baseURL)
 		var notVerifiable *verify.NotVerifiableError
 		var outside *verify.PathError
 		switch {
@@ -274,7 +275,7 @@ func verifyRun(opts *VerifyOptions) error {
 	report.Vendor, report.Variant, report.Found, report.Notes, report.Timestamp = prepared.Scheme.Vendor, prepared.Scheme.Variant, found, notes, in.Request.Timestamp
 	var failures []string
 	if len(in.Signatures) > 0 {
-		res, err := verify.Check(prepared.Scheme, in)
+		res, err := verify.Check(prepared.Scheme.Scheme, in)
 		if err != nil {
 			return usageErrorf("%v", err)
 		}
@@ -289,12 +290,12 @@ func verifyRun(opts *VerifyOptions) error {
 		return usageErrorf("%v", err)
 	}
 	policy.MaxAge = opts.maxAge(prepared.Scheme)
-	report.Age = policy.CheckAge(prepared.Scheme, in.Request.Timestamp, f.Now())
+	report.Age = policy.CheckAge(prepared.Scheme.Scheme, prepared.Scheme.Vendor, in.Request.Timestamp, f.Now())
 	if report.Age.Failed {
 		failures = append(failures, report.Age.Problem())
 	}
 	if opts.Explain && (len(in.Signatures) == 0 || !report.Match) {
-		ex, err := verify.Explain(prepared.Scheme, in, otherReadings(f, prepared.Scheme))
+		ex, err := verify.Explain(prepared.Scheme.Scheme, in, otherReadings(f, prepared.Scheme))
 		if err != nil {
 			return usageErrorf("%v", err)
 		}
@@ -364,7 +365,7 @@ func compareText(f *Factory, arg string) ([]byte, error) {
 
 // otherReadings lists the vendor's other variants, then every other
 // vendor's default scheme, for the explain search.
-func otherReadings(f *Factory, current *profiles.Scheme) verify.Others {
+func otherReadings(f *Factory, current *profiles.VendorScheme) verify.Others {
 	return func() []verify.Named {
 		var out []verify.Named
 		cfg, err := f.Config()
@@ -381,7 +382,7 @@ func otherReadings(f *Factory, current *profiles.Scheme) verify.Others {
 					if variant.Name == "" {
 						name = "the default reading of " + current.Vendor
 					}
-					out = append(out, verify.Named{Name: name + ": " + variant.Description, Scheme: s})
+					out = append(out, verify.Named{Name: name + ": " + variant.Description, Scheme: s.Scheme})
 				}
 			}
 		}
@@ -391,7 +392,7 @@ func otherReadings(f *Factory, current *profiles.Scheme) verify.Others {
 			}
 			if v, err := cfg.Vendor(name); err == nil {
 				if s, err := v.Scheme(""); err == nil {
-					out = append(out, verify.Named{Name: "the scheme of vendor " + name, Scheme: s})
+					out = append(out, verify.Named{Name: "the scheme of vendor " + name, Scheme: s.Scheme})
 				}
 			}
 		}

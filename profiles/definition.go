@@ -155,8 +155,10 @@ type Variant struct {
 	Description string
 }
 
-// Scheme is one reading of a vendor's scheme, ready to sign.
-type Scheme struct {
+// VendorScheme is a vendor's scheme in one variant, ready to sign, with
+// what the definition says beside it: names, base URL, setting
+// descriptions and timestamp window.
+type VendorScheme struct {
 	*sign.Scheme
 	// Vendor and Variant name it; Variant is empty for the default.
 	Vendor  string
@@ -266,7 +268,7 @@ func (v *Vendor) fieldError(field string, err error) *DefinitionError {
 func (v *Vendor) Variants() []Variant { return v.variants }
 
 // Scheme compiles the default scheme (variant "") or a named variant.
-func (v *Vendor) Scheme(variant string) (*Scheme, error) {
+func (v *Vendor) Scheme(variant string) (*VendorScheme, error) {
 	def := v.base
 	prefix := ""
 	if variant != "" {
@@ -306,7 +308,7 @@ func (v *Vendor) Scheme(variant string) (*Scheme, error) {
 			return nil, v.variantFieldError(prefix, &sign.FieldError{Field: "timestamp.max_age", Err: fmt.Errorf("%q is not a positive duration like \"5s\" or \"5m\"", def.Timestamp.MaxAge)})
 		}
 	}
-	return &Scheme{Scheme: compiled, Vendor: v.Name, Variant: variant, BaseURL: def.BaseURL, SettingDocs: docs, MaxAge: maxAge}, nil
+	return &VendorScheme{Scheme: compiled, Vendor: v.Name, Variant: variant, BaseURL: def.BaseURL, SettingDocs: docs, MaxAge: maxAge}, nil
 }
 
 // variantFieldError names the variant's own field when the variant sets

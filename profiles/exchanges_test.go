@@ -178,7 +178,7 @@ func TestCCXTVectors(t *testing.T) {
 	}
 }
 
-func exchangeScheme(t *testing.T, vendor, variant string) *profiles.Scheme {
+func exchangeScheme(t *testing.T, vendor, variant string) *profiles.VendorScheme {
 	t.Helper()
 	v, err := profiles.Builtin(vendor)
 	if err != nil {
@@ -194,7 +194,7 @@ func exchangeScheme(t *testing.T, vendor, variant string) *profiles.Scheme {
 // ccxtRequest rebuilds the caller's request from a ccxt vector: the exact
 // query and body ccxt sent, less the parameters the scheme adds itself, on
 // the definition's own base URL (which must prefix ccxt's URL).
-func ccxtRequest(t *testing.T, scheme *profiles.Scheme, v ccxtVector, schemeParams []string) sign.Request {
+func ccxtRequest(t *testing.T, scheme *profiles.VendorScheme, v ccxtVector, schemeParams []string) sign.Request {
 	t.Helper()
 	sent, err := url.Parse(v.URL)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hmacctl/hmacctl/profiles"
 	"github.com/hmacctl/hmacctl/sign"
 )
 
@@ -60,11 +59,11 @@ type Age struct {
 }
 
 // CheckAge judges the timestamp ts, as received, against now under the
-// policy. The timestamp's form is checked first, so that seconds sent to
+// policy; vendor names the scheme in messages. The timestamp's form is checked first, so that seconds sent to
 // a milliseconds vendor are named as such rather than as a clock 50 years
 // slow.
-func (p AgePolicy) CheckAge(s *profiles.Scheme, ts string, now time.Time) Age {
-	a := Age{Vendor: s.Vendor, Now: now, Expiry: s.TimestampIsExpiry(), MaxAge: p.MaxAge}
+func (p AgePolicy) CheckAge(s *sign.Scheme, vendor, ts string, now time.Time) Age {
+	a := Age{Vendor: vendor, Now: now, Expiry: s.TimestampIsExpiry(), MaxAge: p.MaxAge}
 	if ts == "" || s.TimestampFormat() == sign.NoTimestamp {
 		return a
 	}

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hmacctl/hmacctl/profiles"
 	"github.com/hmacctl/hmacctl/sign"
 )
 
@@ -42,7 +41,7 @@ type Explanation struct {
 // candidate is a reading to try: a scheme and a request to sign.
 type candidate struct {
 	name   string
-	scheme *profiles.Scheme
+	scheme *sign.Scheme
 	req    sign.Request
 }
 
@@ -53,7 +52,7 @@ type Others func() []Named
 // Named is a scheme with the reading name it stands for.
 type Named struct {
 	Name   string
-	Scheme *profiles.Scheme
+	Scheme *sign.Scheme
 }
 
 // Explain signs the input under the default reading and under every
@@ -62,7 +61,7 @@ type Named struct {
 // assembled, then other schemes), and reports the first that reproduces
 // the received signature. With no received signature it only lists the
 // readings, for comparing with another implementation.
-func Explain(scheme *profiles.Scheme, in Input, others Others) (*Explanation, error) {
+func Explain(scheme *sign.Scheme, in Input, others Others) (*Explanation, error) {
 	def, err := scheme.Sign(in.Request)
 	if err != nil {
 		return nil, err
@@ -74,7 +73,7 @@ func Explain(scheme *profiles.Scheme, in Input, others Others) (*Explanation, er
 	}
 	// consider records a signed reading and checks it against the
 	// received signatures.
-	consider := func(name string, s *profiles.Scheme, res *sign.Result) {
+	consider := func(name string, s *sign.Scheme, res *sign.Result) {
 		r := Reading{Name: name, Canonical: res.Canonical, Signature: res.Signature}
 		ex.Tried = append(ex.Tried, r)
 		if ex.Match != nil || len(in.Signatures) == 0 {
@@ -143,7 +142,7 @@ func decodings(sig string) []decoded {
 
 // misreadings lists the ways a client commonly gets this scheme wrong,
 // most common first.
-func misreadings(scheme *profiles.Scheme, in Input) []candidate {
+func misreadings(scheme *sign.Scheme, in Input) []candidate {
 	var out []candidate
 	add := func(name string, change func(*sign.Request) bool) {
 		req := in.Request

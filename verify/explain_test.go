@@ -45,7 +45,7 @@ func TestExplainFindsTheMisreading(t *testing.T) {
 		})},
 		{"the passphrase used in place of the secret", signWith(func(r *sign.Request) { r.Credentials["api_secret"] = r.Credentials["api_passphrase"] })},
 	} {
-		ex, err := Explain(woox, Input{Request: base, Signatures: []string{tt.sig}}, nil)
+		ex, err := Explain(woox.Scheme, Input{Request: base, Signatures: []string{tt.sig}}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,7 +65,7 @@ func TestExplainFindsAnotherEncoding(t *testing.T) {
 	req := sign.Request{Method: "GET", BaseURL: woox.BaseURL, Target: "/v3/x", Credentials: testCreds, Timestamp: "1"}
 	res, _ := woox.Sign(req)
 	raw, _ := hex.DecodeString(res.Signature)
-	ex, err := Explain(woox, Input{Request: req, Signatures: []string{base64.StdEncoding.EncodeToString(raw)}}, nil)
+	ex, err := Explain(woox.Scheme, Input{Request: req, Signatures: []string{base64.StdEncoding.EncodeToString(raw)}}, nil)
 	if err != nil || ex.Match == nil || ex.Match.Encoding != "base64" {
 		t.Fatalf("got %+v, %v", ex.Match, err)
 	}
@@ -82,11 +82,11 @@ func TestExplainTriesVariantsAndOtherVendors(t *testing.T) {
 		var out []Named
 		for _, v := range fig.Variants() {
 			s, _ := fig.Scheme(v.Name)
-			out = append(out, Named{"variant " + v.Name, s})
+			out = append(out, Named{"variant " + v.Name, s.Scheme})
 		}
 		return out
 	}
-	ex, err := Explain(def, Input{Request: req, Signatures: []string{res.Signature}}, others)
+	ex, err := Explain(def.Scheme, Input{Request: req, Signatures: []string{res.Signature}}, others)
 	if err != nil || ex.Match == nil || ex.Match.Name != "variant no-timestamp" {
 		t.Fatalf("got %+v, %v", ex.Match, err)
 	}
@@ -98,7 +98,7 @@ func TestExplainTriesVariantsAndOtherVendors(t *testing.T) {
 func TestExplainSaysWhenNothingMatches(t *testing.T) {
 	woox := scheme(t, "woox")
 	req := sign.Request{Method: "GET", BaseURL: woox.BaseURL, Target: "/v3/x?a=1", Body: nil, Credentials: testCreds, Timestamp: "1700000000123"}
-	ex, err := Explain(woox, Input{Request: req, Signatures: []string{strings.Repeat("ab", 32)}}, nil)
+	ex, err := Explain(woox.Scheme, Input{Request: req, Signatures: []string{strings.Repeat("ab", 32)}}, nil)
 	if err != nil || ex.Match != nil || len(ex.Tried) < 8 {
 		t.Fatalf("match %+v, %d tried, %v", ex.Match, len(ex.Tried), err)
 	}
@@ -128,13 +128,13 @@ func TestExplainFindsEveryMisreadingForEveryVendor(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		for _, c := range misreadings(s, Input{Request: base}) {
+		for _, c := range misreadings(s.Scheme, Input{Request: base}) {
 			misread, err := c.scheme.Sign(c.req)
 			if err != nil || misread.Signature == def.Signature {
 				continue // not applicable to this vendor, or the same string
 			}
 			start := time.Now()
-			ex, err := Explain(s, Input{Request: base, Signatures: []string{misread.Signature}}, nil)
+			ex, err := Explain(s.Scheme, Input{Request: base, Signatures: []string{misread.Signature}}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -36,7 +36,7 @@ func TestMissingSignatureIsNotVerifiedForEveryVendor(t *testing.T) {
 					t.Fatal(err)
 				}
 				capture := withoutSignature(t, s, raw(res, true))
-				_, err = ParseRequest(strings.NewReader(capture), s, s.BaseURL)
+				_, err = ParseRequest(strings.NewReader(capture), s.Scheme, s.BaseURL)
 				var nv *NotVerifiableError
 				if !errors.As(err, &nv) || nv.Name != "signature" || !strings.HasPrefix(err.Error(), "the request has no signature: the definition expects it in ") {
 					t.Errorf("%s %s %s: got %v for\n%s", name, variant.Name, method, err, capture)
@@ -45,7 +45,7 @@ func TestMissingSignatureIsNotVerifiedForEveryVendor(t *testing.T) {
 				// request, such as the timestamp.
 				for _, input := range s.Required()[1:] {
 					capture := withoutCarrierOf(t, s, raw(res, true), input)
-					if _, err := ParseRequest(strings.NewReader(capture), s, s.BaseURL); !errors.As(err, &nv) || nv.Name != input {
+					if _, err := ParseRequest(strings.NewReader(capture), s.Scheme, s.BaseURL); !errors.As(err, &nv) || nv.Name != input {
 						t.Errorf("%s %s %s without %s: got %v", name, variant.Name, method, input, err)
 					}
 				}
@@ -56,14 +56,14 @@ func TestMissingSignatureIsNotVerifiedForEveryVendor(t *testing.T) {
 
 // withoutSignature removes the header or parameter carrying the signature
 // from a raw request.
-func withoutSignature(t *testing.T, s *profiles.Scheme, capture string) string {
+func withoutSignature(t *testing.T, s *profiles.VendorScheme, capture string) string {
 	return withoutCarrierOf(t, s, capture, "signature")
 }
 
 // withoutCarrierOf removes every header or parameter carrying the variable
 // name from a raw request (a parameter's Content-Length is left stale:
 // the body is then read to its declared length or less).
-func withoutCarrierOf(t *testing.T, s *profiles.Scheme, capture, name string) string {
+func withoutCarrierOf(t *testing.T, s *profiles.VendorScheme, capture, name string) string {
 	t.Helper()
 	head, body, _ := strings.Cut(capture, "\r\n\r\n")
 	lines := strings.Split(head, "\r\n")
@@ -141,12 +141,12 @@ split = ","
 		return "POST /hook HTTP/1.1\r\nHost: hooks.example\r\nHook-Signature: " + header + "\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
 	}
 	check := func(header string) (*Result, error) {
-		p, err := ParseRequest(strings.NewReader(capture(header)), s, s.BaseURL)
+		p, err := ParseRequest(strings.NewReader(capture(header)), s.Scheme, s.BaseURL)
 		if err != nil {
 			return nil, err
 		}
 		p.Request.Credentials = testCreds
-		return Check(s, p.Input)
+		return Check(s.Scheme, p.Input)
 	}
 	for _, tc := range []struct {
 		header string
@@ -182,7 +182,7 @@ split = ","
 // Check never passes without a signature to compare.
 func TestCheckWithoutSignatureFails(t *testing.T) {
 	s := scheme(t, "woox")
-	_, err := Check(s, Input{Request: sign.Request{Method: "GET", BaseURL: s.BaseURL, Target: "/x", Credentials: testCreds, Timestamp: "1"}})
+	_, err := Check(s.Scheme, Input{Request: sign.Request{Method: "GET", BaseURL: s.BaseURL, Target: "/x", Credentials: testCreds, Timestamp: "1"}})
 	if !errors.Is(err, ErrNoSignature) {
 		t.Fatalf("got %v, want ErrNoSignature", err)
 	}

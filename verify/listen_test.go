@@ -25,7 +25,7 @@ func serveWoox(t *testing.T, limits Limits) (addr string, cancel func(), done ch
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done = make(chan error, 1)
-	srv := &Server{Scheme: woox, BaseURL: woox.BaseURL, Credentials: testCreds, MaxBody: 64 << 20, Now: time.Now}
+	srv := &Server{Scheme: woox.Scheme, Vendor: "woox", BaseURL: woox.BaseURL, Credentials: testCreds, MaxBody: 64 << 20, Now: time.Now}
 	go func() { done <- srv.Serve(ctx, ln, limits) }()
 	t.Cleanup(cancel)
 	return ln.Addr().String(), cancel, done

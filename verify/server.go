@@ -7,20 +7,21 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/hmacctl/hmacctl/sign"
 	"io"
 	"net/http"
 	"sync"
 	"time"
 	"unicode/utf8"
-
-	"github.com/hmacctl/hmacctl/profiles"
 )
 
 // Server is a verifying HTTP server for one scheme: every request it
 // receives is checked; a valid one gets 200 with the canonical string
 // computed here, an invalid one 401 with the explanation.
 type Server struct {
-	Scheme  *profiles.Scheme
+	Scheme *sign.Scheme
+	// Vendor names the scheme in verdicts and messages.
+	Vendor  string
 	BaseURL string
 	// Credentials and Settings sign the requests again (the API key, when
 	// a request carries one, is taken from it).
@@ -95,7 +96,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.inflight.Done()
 	start := time.Now()
 	v, status := s.check(w, r)
-	v.Vendor = s.Scheme.Vendor
+	v.Vendor = s.Vendor
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
@@ -140,7 +141,7 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) (verdict, int) {
 	}
 	v := verdict{OK: res.Match, Expected: res.Expected, Received: res.Received, Found: parsed.Found}
 	v.setCanonical(res.Canonical)
-	if age := s.Age.CheckAge(s.Scheme, in.Request.Timestamp, s.Now()); age.Failed {
+	if age := s.Age.CheckAge(s.Scheme, s.Vendor, in.Request.Timestamp, s.Now()); age.Failed {
 		// A matching signature with a stale timestamp is still refused;
 		// the expected signature is never handed out for it, since it
 		// becomes valid later for a timestamp in the future.

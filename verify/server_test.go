@@ -21,7 +21,7 @@ func testServer(t *testing.T) (*httptest.Server, *[]string) {
 	var mu sync.Mutex
 	var logs []string
 	srv := httptest.NewServer(&Server{
-		Scheme: woox, BaseURL: woox.BaseURL, Credentials: testCreds, MaxBody: 1 << 20, Now: time.Now,
+		Scheme: woox.Scheme, Vendor: "woox", BaseURL: woox.BaseURL, Credentials: testCreds, MaxBody: 1 << 20, Now: time.Now,
 		Log: func(s string) { mu.Lock(); logs = append(logs, s); mu.Unlock() },
 	})
 	t.Cleanup(srv.Close)
@@ -133,7 +133,7 @@ func TestServerAgeVerdicts(t *testing.T) {
 	woox := scheme(t, "woox")
 	now := time.UnixMilli(1700000000000)
 	srv := httptest.NewServer(&Server{
-		Scheme: woox, BaseURL: woox.BaseURL, Credentials: testCreds, MaxBody: 1 << 20,
+		Scheme: woox.Scheme, Vendor: "woox", BaseURL: woox.BaseURL, Credentials: testCreds, MaxBody: 1 << 20,
 		Now: func() time.Time { return now }, Age: AgePolicy{MaxAge: 5 * time.Minute, Enforce: true},
 	})
 	t.Cleanup(srv.Close)

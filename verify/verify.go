@@ -18,7 +18,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hmacctl/hmacctl/profiles"
 	"github.com/hmacctl/hmacctl/sign"
 )
 
@@ -54,7 +53,7 @@ var ErrNoSignature = errors.New("no signature to check")
 
 // Check signs the input again with scheme and compares each received
 // signature in constant time, on their decoded bytes.
-func Check(scheme *profiles.Scheme, in Input) (*Result, error) {
+func Check(scheme *sign.Scheme, in Input) (*Result, error) {
 	if len(in.Signatures) == 0 {
 		return nil, ErrNoSignature
 	}
@@ -135,7 +134,7 @@ const MaxBody = 64 << 20
 // API key and settings where the scheme's definition says they are.
 // baseURL gives the path prefix to strip from the request's path. A
 // request that lacks what the scheme needs is a *NotVerifiableError.
-func ParseRequest(r io.Reader, scheme *profiles.Scheme, baseURL string) (*Parsed, error) {
+func ParseRequest(r io.Reader, scheme *sign.Scheme, baseURL string) (*Parsed, error) {
 	br := bufio.NewReader(withHeaderEnd(r))
 	req, err := http.ReadRequest(br)
 	if err != nil {
@@ -203,7 +202,7 @@ func withHeaderEnd(r io.Reader) io.Reader {
 }
 
 // parseHTTP takes a received request apart; body is its body, read.
-func parseHTTP(req *http.Request, body []byte, scheme *profiles.Scheme, baseURL string) (*Parsed, error) {
+func parseHTTP(req *http.Request, body []byte, scheme *sign.Scheme, baseURL string) (*Parsed, error) {
 	target := req.RequestURI
 	if u, err := url.Parse(target); err == nil && u.IsAbs() {
 		target = strings.TrimPrefix(target, u.Scheme+"://"+u.Host)
@@ -304,7 +303,7 @@ func (e *PathError) Error() string {
 type received struct {
 	method, query, body string
 	header              http.Header
-	scheme              *profiles.Scheme
+	scheme              *sign.Scheme
 }
 
 // Places a parameter can be read from.

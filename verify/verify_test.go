@@ -39,7 +39,7 @@ func raw(res *sign.Result, crlf bool) string {
 	return b.String()
 }
 
-func scheme(t *testing.T, name string) *profiles.Scheme {
+func scheme(t *testing.T, name string) *profiles.VendorScheme {
 	t.Helper()
 	v, err := profiles.Builtin(name)
 	if err != nil {
@@ -70,7 +70,7 @@ func TestCapturedRequestsOfEveryVendor(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, crlf := range []bool{true, false} {
-				p, err := ParseRequest(strings.NewReader(raw(res, crlf)), s, s.BaseURL)
+				p, err := ParseRequest(strings.NewReader(raw(res, crlf)), s.Scheme, s.BaseURL)
 				if err != nil {
 					t.Fatalf("%s %s: %v\n%s", name, tc.method, err, raw(res, crlf))
 				}
@@ -80,7 +80,7 @@ func TestCapturedRequestsOfEveryVendor(t *testing.T) {
 						in.Request.Credentials[k] = v
 					}
 				}
-				got, err := Check(s, in)
+				got, err := Check(s.Scheme, in)
 				if err != nil {
 					t.Fatalf("%s %s: %v", name, tc.method, err)
 				}
@@ -106,7 +106,7 @@ func TestCapturedRequestsOfEveryVendor(t *testing.T) {
 				}
 				bad := in
 				bad.Signatures = []string{flip(in.Signatures[0])}
-				if r, err := Check(s, bad); err != nil || r.Match {
+				if r, err := Check(s.Scheme, bad); err != nil || r.Match {
 					t.Errorf("%s %s: a changed signature matched (%v)", name, tc.method, err)
 				}
 				// One byte changed in the body, the path or the query: a
@@ -123,7 +123,7 @@ func TestCapturedRequestsOfEveryVendor(t *testing.T) {
 					if err != nil || bytes.Equal(changed.Canonical, got.Canonical) {
 						continue // the vendor does not sign that part, or it was not there
 					}
-					if r, err := Check(s, bad); err != nil || r.Match {
+					if r, err := Check(s.Scheme, bad); err != nil || r.Match {
 						t.Errorf("%s %s: a changed %s matched", name, tc.method, what)
 					}
 				}
@@ -132,7 +132,7 @@ func TestCapturedRequestsOfEveryVendor(t *testing.T) {
 				if strings.HasPrefix(p.Found["timestamp"], "header") && s.TimestampFormat() != sign.ISO8601Millis {
 					bad = in
 					bad.Request.Timestamp = flip(in.Request.Timestamp)
-					if r, err := Check(s, bad); err == nil && r.Match {
+					if r, err := Check(s.Scheme, bad); err == nil && r.Match {
 						t.Errorf("%s %s: a changed timestamp matched", name, tc.method)
 					}
 				}
@@ -141,7 +141,7 @@ func TestCapturedRequestsOfEveryVendor(t *testing.T) {
 	}
 }
 
-func timestampFor(s *profiles.Scheme) string {
+func timestampFor(s *profiles.VendorScheme) string {
 	switch s.TimestampFormat() {
 	case sign.UnixSeconds:
 		return "1700000000"
@@ -166,12 +166,12 @@ func TestChunkedBody(t *testing.T) {
 		fmt.Fprintf(&b, "%s: %s\r\n", h.Name, h.Value)
 	}
 	b.WriteString("\r\n3\r\n{\"a\r\n4\r\n\":1}\r\n0\r\n\r\n")
-	p, err := ParseRequest(strings.NewReader(b.String()), s, s.BaseURL)
+	p, err := ParseRequest(strings.NewReader(b.String()), s.Scheme, s.BaseURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p.Request.Credentials = testCreds
-	got, err := Check(s, p.Input)
+	got, err := Check(s.Scheme, p.Input)
 	if err != nil || !got.Match {
 		t.Fatalf("chunked: %v, %+v", err, got)
 	}
@@ -179,22 +179,22 @@ func TestChunkedBody(t *testing.T) {
 
 func TestMissingOrMalformedHeadersAreNamed(t *testing.T) {
 	s := scheme(t, "woox")
-	_, err := ParseRequest(strings.NewReader("GET /v3/x HTTP/1.1\r\nHost: h\r\nx-api-timestamp: 1\r\n\r\n"), s, s.BaseURL)
+	_, err := ParseRequest(strings.NewReader("GET /v3/x HTTP/1.1\r\nHost: h\r\nx-api-timestamp: 1\r\n\r\n"), s.Scheme, s.BaseURL)
 	var notVerifiable *NotVerifiableError
 	if !errors.As(err, &notVerifiable) || err.Error() != "the request has no signature: the definition expects it in header x-api-signature" {
 		t.Errorf("missing signature: %v", err)
 	}
-	_, err = ParseRequest(strings.NewReader("not http\r\n\r\n"), s, s.BaseURL)
+	_, err = ParseRequest(strings.NewReader("not http\r\n\r\n"), s.Scheme, s.BaseURL)
 	if err == nil || !strings.Contains(err.Error(), "not an HTTP/1.1 request") {
 		t.Errorf("garbage: %v", err)
 	}
 	fig := scheme(t, "fig")
-	_, err = ParseRequest(strings.NewReader("GET /v1x/rfq HTTP/1.1\r\nHost: h\r\nX-FIG-Signature: ab\r\nX-FIG-Timestamp: 1\r\n\r\n"), fig, fig.BaseURL)
+	_, err = ParseRequest(strings.NewReader("GET /v1x/rfq HTTP/1.1\r\nHost: h\r\nX-FIG-Signature: ab\r\nX-FIG-Timestamp: 1\r\n\r\n"), fig.Scheme, fig.BaseURL)
 	if err == nil || !strings.Contains(err.Error(), "not under the base URL's path /v1") {
 		t.Errorf("/v1x under /v1: %v", err)
 	}
 	sig := scheme(t, "sigrex")
-	_, err = ParseRequest(strings.NewReader("GET /other/x HTTP/1.1\r\nHost: h\r\nsignature: ab\r\ntimestamp: 1\r\napi-key: k\r\n\r\n"), sig, sig.BaseURL)
+	_, err = ParseRequest(strings.NewReader("GET /other/x HTTP/1.1\r\nHost: h\r\nsignature: ab\r\ntimestamp: 1\r\napi-key: k\r\n\r\n"), sig.Scheme, sig.BaseURL)
 	if err == nil || !strings.Contains(err.Error(), "not under the base URL's path /api/v2") {
 		t.Errorf("path outside the base: %v", err)
 	}
@@ -202,7 +202,7 @@ func TestMissingOrMalformedHeadersAreNamed(t *testing.T) {
 
 func TestCheckRejectsUndecodableSignature(t *testing.T) {
 	s := scheme(t, "woox")
-	got, err := Check(s, Input{Request: sign.Request{Method: "GET", BaseURL: s.BaseURL, Target: "/x", Credentials: testCreds, Timestamp: "1"}, Signatures: []string{"not-hex!"}})
+	got, err := Check(s.Scheme, Input{Request: sign.Request{Method: "GET", BaseURL: s.BaseURL, Target: "/x", Credentials: testCreds, Timestamp: "1"}, Signatures: []string{"not-hex!"}})
 	if err != nil || got.Match || got.Note == "" {
 		t.Errorf("got %+v, %v", got, err)
 	}

@@ -16,7 +16,7 @@ var secretNames = []string{"api_secret", "api_passphrase", "token"}
 
 // SecretCredentials lists the credentials of a scheme kept in the OS
 // keyring, in the scheme's order.
-func SecretCredentials(s *profiles.Scheme) []string {
+func SecretCredentials(s *profiles.VendorScheme) []string {
 	var out []string
 	for _, c := range s.Credentials() {
 		if slices.Contains(secretNames, c) {
@@ -101,7 +101,7 @@ func (w *Workspace) CheckNewName(name string, replace bool) error {
 
 // VendorScheme compiles a vendor's scheme in a variant, for a new
 // profile.
-func (w *Workspace) VendorScheme(vendor, variant string) (*profiles.Scheme, error) {
+func (w *Workspace) VendorScheme(vendor, variant string) (*profiles.VendorScheme, error) {
 	cfg, err := w.Config()
 	if err != nil {
 		return nil, &ConfigError{Err: err}
@@ -114,7 +114,7 @@ func (w *Workspace) VendorScheme(vendor, variant string) (*profiles.Scheme, erro
 }
 
 // Saved finds a saved profile and compiles its scheme.
-func (w *Workspace) Saved(name string) (*profiles.Profile, *profiles.Scheme, error) {
+func (w *Workspace) Saved(name string) (*profiles.Profile, *profiles.VendorScheme, error) {
 	cfg, err := w.Config()
 	if err != nil {
 		return nil, nil, &ConfigError{Err: err}

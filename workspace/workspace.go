@@ -59,7 +59,7 @@ type Resolved struct {
 	// Name is the name as given.
 	Name string
 	// Scheme is the vendor's scheme, in the variant chosen.
-	Scheme *profiles.Scheme
+	Scheme *profiles.VendorScheme
 	// BaseURL is the base URL to sign and send to.
 	BaseURL string
 	// Settings are the settings that differ from the scheme's defaults.
@@ -160,7 +160,7 @@ func checkBaseURL(raw string) error {
 
 // settings merges the profile's settings and the overrides, checking
 // every name against the scheme's; nil when there are none.
-func settings(scheme *profiles.Scheme, saved *profiles.Profile, overrides map[string]string) (map[string]string, error) {
+func settings(scheme *profiles.VendorScheme, saved *profiles.Profile, overrides map[string]string) (map[string]string, error) {
 	known := scheme.Settings()
 	out := map[string]string{}
 	if saved != nil {

@@ -34,7 +34,7 @@ var engineCreds = map[string]string{
 var engineNow = time.Date(2024, 5, 6, 7, 8, 9, 123e6, time.UTC)
 
 // engineScheme returns a built-in vendor's default scheme.
-func engineScheme(t *testing.T, name string) *profiles.Scheme {
+func engineScheme(t *testing.T, name string) *profiles.VendorScheme {
 	t.Helper()
 	v, err := profiles.Builtin(name)
 	if err != nil {
