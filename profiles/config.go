@@ -144,6 +144,11 @@ func Update(path string, change func(*Config) error) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("cannot create the config directory: %w", unwrapPath(err))
 	}
+	// One file, one lock: writers reaching it through a symlink and
+	// through its target must take the same lock.
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
+	}
 	lock := flock.New(path + ".lock")
 	deadline := time.Now().Add(10 * time.Second)
 	for {

@@ -173,6 +173,45 @@ func TestConcurrentUpdatesLoseNothing(t *testing.T) {
 	}
 }
 
+// Writers reaching one config through a symlink and through its target
+// take one lock: none loses another's profile.
+func TestConcurrentUpdatesThroughASymlinkLoseNothing(t *testing.T) {
+	target := writeConfig(t, userConfig)
+	link := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			path := target
+			if i%2 == 0 {
+				path = link
+			}
+			err := profiles.Update(path, func(c *profiles.Config) error {
+				c.Profiles[fmt.Sprintf("p%02d", i)] = profiles.Profile{Vendor: "woox"}
+				return nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	c, err := profiles.LoadConfig(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Profiles) != 51 {
+		t.Errorf("%d profiles, want 51", len(c.Profiles))
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link is no longer a symlink: %v", err)
+	}
+}
+
 func TestProfileNames(t *testing.T) {
 	for _, ok := range []string{"woox", "woox-main", "a.b_c", "X1"} {
 		if err := profiles.CheckProfileName(ok); err != nil {
