@@ -82,6 +82,9 @@ func workspaceError(err error) error {
 	case errors.As(err, &missing):
 		return missingCredential(missing)
 	case errors.As(err, &file):
+		if errors.Is(file.Err, errTooLarge) {
+			return usageErrorf("the %s file %s=%s is over %s, more than any secret; check that it names the secret's file", workspace.CredentialLabel(file.Credential), file.Variable, file.Path, sizeWords(maxSecretFile))
+		}
 		if file.Err == nil {
 			return usageErrorf("%v; write the %s into it", err, workspace.CredentialLabel(file.Credential))
 		}

@@ -3,6 +3,7 @@
 package cmd
 
 import (
+	"io"
 	"os"
 	"sync"
 	"time"
@@ -22,6 +23,8 @@ type Factory struct {
 	Getenv func(string) string
 	// ReadFile reads a file (bodies, credential files).
 	ReadFile func(string) ([]byte, error)
+	// Open opens a file to read at most a cap of it; nil means os.Open.
+	Open func(string) (io.ReadCloser, error)
 	// Config loads the user's config file, once, when a command needs it.
 	Config func() (*profiles.Config, error)
 	// ConfigPath is where the config file is.
@@ -33,7 +36,8 @@ type Factory struct {
 // Workspace is the application layer over the factory's config file,
 // keyring and environment: what resolves PROFILE and owns secrets.
 func (f *Factory) Workspace() *workspace.Workspace {
-	return &workspace.Workspace{Getenv: f.Getenv, ReadFile: f.ReadFile, Config: f.Config, ConfigPath: f.ConfigPath, Keystore: f.Keystore}
+	readSecret := func(path string) ([]byte, error) { return f.readFileLimited(path, maxSecretFile) }
+	return &workspace.Workspace{Getenv: f.Getenv, ReadFile: readSecret, Config: f.Config, ConfigPath: f.ConfigPath, Keystore: f.Keystore}
 }
 
 // NewFactory returns the Factory for a real process.

@@ -175,7 +175,10 @@ func (v fieldFlag) Type() string { return "key=value" }
 
 func typedValue(f *Factory, name, value string) (any, error) {
 	if strings.HasPrefix(value, "@") {
-		data, err := f.ReadFile(value[1:])
+		data, err := f.readFileLimited(value[1:], maxFieldFile)
+		if errors.Is(err, errTooLarge) {
+			return nil, usageErrorf("field %s: %s is over %s; send a large body with -d @FILE", name, value[1:], sizeWords(maxFieldFile))
+		}
 		if err != nil {
 			return nil, usageErrorf("field %s: cannot read %s: %v", name, value[1:], unwrapPathError(err))
 		}

@@ -338,15 +338,19 @@ func verifyRun(opts *VerifyOptions) error {
 }
 
 func readRequestFile(f *Factory, name string) ([]byte, error) {
+	var b []byte
+	var err error
 	if name == "-" {
-		b, err := io.ReadAll(io.LimitReader(f.IO.In, verify.MaxBody+1<<20))
-		if err != nil {
-			return nil, usageErrorf("cannot read the request from stdin: %v", err)
-		}
-		return b, nil
+		b, err = readLimited(f.IO.In, maxRequestFile)
+	} else {
+		b, err = f.readFileLimited(name, maxRequestFile)
 	}
-	b, err := f.ReadFile(name)
-	if err != nil {
+	switch {
+	case errors.Is(err, errTooLarge):
+		return nil, usageErrorf("--request %s is over %s; a captured request's body may be %s at most", name, sizeWords(maxRequestFile), sizeWords(verify.MaxBody))
+	case err != nil && name == "-":
+		return nil, usageErrorf("cannot read the request from stdin: %v", err)
+	case err != nil:
 		return nil, usageErrorf("cannot read --request %s: %v", name, unwrapPathError(err))
 	}
 	return b, nil
@@ -354,7 +358,10 @@ func readRequestFile(f *Factory, name string) ([]byte, error) {
 
 func compareText(f *Factory, arg string) ([]byte, error) {
 	if path, ok := strings.CutPrefix(arg, "@"); ok {
-		b, err := f.ReadFile(path)
+		b, err := f.readFileLimited(path, maxCompareFile)
+		if errors.Is(err, errTooLarge) {
+			return nil, usageErrorf("--compare %s is over %s; give the string to sign the other side printed", path, sizeWords(maxCompareFile))
+		}
 		if err != nil {
 			return nil, usageErrorf("cannot read --compare %s: %v", path, unwrapPathError(err))
 		}
