@@ -8,7 +8,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -60,13 +59,28 @@ func ConfigPath(getenv func(string) string) (string, error) {
 	return filepath.Join(dir, "hmacctl", "config.toml"), nil
 }
 
-// profileNameRE is what a profile name may be: it is used in keyring
-// accounts, environment variable names and file-friendly places.
-var profileNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+// validProfileName says whether name is what a profile name may be: 1-64
+// letters, digits, '.', '_' or '-', starting with a letter or digit. It
+// is used in keyring accounts, environment variable names and file names.
+// (A loop, not a regexp compiled at start-up: every command would pay
+// for it.)
+func validProfileName(name string) bool {
+	if name == "" || len(name) > 64 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !alnum && (i == 0 || c != '.' && c != '_' && c != '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // CheckProfileName says what is wrong with a profile name, if anything.
 func CheckProfileName(name string) error {
-	if !profileNameRE.MatchString(name) {
+	if !validProfileName(name) {
 		return fmt.Errorf("profile name %q must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", name)
 	}
 	return nil
