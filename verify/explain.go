@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -17,8 +18,13 @@ import (
 type Reading struct {
 	// Name says what the reading does differently, for people.
 	Name string
-	// Canonical is the string this reading signs.
+	// Canonical is the string this reading signs; for a reading that did
+	// not match, at most its first MaxEcho bytes (Size says how many it
+	// has), so that a search over a large body holds one copy of it, not
+	// one per reading.
 	Canonical []byte
+	// Size is the length of the string this reading signs.
+	Size int
 	// Signature is the signature this reading gives, in the scheme's
 	// encoding.
 	Signature string
@@ -36,7 +42,14 @@ type Explanation struct {
 	Match *Reading
 	// Tried lists every reading tried, in order.
 	Tried []Reading
+	// Skipped says which readings were not tried, and why (a body too
+	// large to re-serialize in memory).
+	Skipped []string
 }
+
+// MaxExplainBody is the largest body whose re-serialized forms the
+// search tries: each is a copy of it.
+const MaxExplainBody = 8 << 20
 
 // candidate is a reading to try: a scheme and a request to sign.
 type candidate struct {
@@ -66,7 +79,7 @@ func Explain(scheme *sign.Scheme, in Input, others Others) (*Explanation, error)
 	if err != nil {
 		return nil, err
 	}
-	ex := &Explanation{Expected: Reading{Name: "the default reading", Canonical: def.Canonical, Signature: def.Signature}}
+	ex := &Explanation{Expected: Reading{Name: "the default reading", Canonical: def.Canonical, Size: len(def.Canonical), Signature: def.Signature}}
 	var received []decoded
 	for _, sig := range in.Signatures {
 		received = append(received, decodings(sig)...)
@@ -74,8 +87,10 @@ func Explain(scheme *sign.Scheme, in Input, others Others) (*Explanation, error)
 	// consider records a signed reading and checks it against the
 	// received signatures.
 	consider := func(name string, s *sign.Scheme, res *sign.Result) {
-		r := Reading{Name: name, Canonical: res.Canonical, Signature: res.Signature}
-		ex.Tried = append(ex.Tried, r)
+		r := Reading{Name: name, Canonical: res.Canonical, Size: len(res.Canonical), Signature: res.Signature}
+		kept := r
+		kept.Canonical = res.Canonical[:min(len(res.Canonical), MaxEcho)]
+		ex.Tried = append(ex.Tried, kept)
 		if ex.Match != nil || len(in.Signatures) == 0 {
 			return
 		}
@@ -103,6 +118,9 @@ func Explain(scheme *sign.Scheme, in Input, others Others) (*Explanation, error)
 		}
 	}
 	consider("the default reading", scheme, def)
+	if len(in.Request.Body) > MaxExplainBody {
+		ex.Skipped = append(ex.Skipped, fmt.Sprintf("the body's re-serialized forms (spaced, compacted, re-encoded): the body is over %d MiB", MaxExplainBody>>20))
+	}
 	for _, c := range misreadings(scheme, in) {
 		try(c)
 	}
@@ -250,7 +268,9 @@ func misreadings(scheme *sign.Scheme, in Input) []candidate {
 	}
 	// The body.
 	body := in.Request.Body
-	if len(body) > 0 {
+	if len(body) > MaxExplainBody {
+		body = nil // each reading below copies it: skipped, and said so
+	} else if len(body) > 0 {
 		add("the body re-serialized with spaces after , and : (Python's json.dumps default)", func(r *sign.Request) bool {
 			spaced, ok := respace(body, ", ", ": ")
 			r.Body = spaced

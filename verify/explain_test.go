@@ -147,3 +147,27 @@ func TestExplainFindsEveryMisreadingForEveryVendor(t *testing.T) {
 		}
 	}
 }
+
+// On a large body the search holds one copy of it, not one per reading:
+// readings that did not match keep a bounded prefix and their size; the
+// body's re-serialized forms are skipped, and the skip is said.
+func TestExplainBoundsALargeBody(t *testing.T) {
+	woox := scheme(t, "woox")
+	body := []byte(`{"a":"` + strings.Repeat("x", MaxExplainBody) + `"}`)
+	req := sign.Request{Method: "POST", BaseURL: woox.BaseURL, Target: "/v3/x", Body: body, Credentials: testCreds, Timestamp: "1700000000123"}
+	ex, err := Explain(woox.Scheme, Input{Request: req, Signatures: []string{strings.Repeat("ab", 32)}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex.Skipped) != 1 || !strings.Contains(ex.Skipped[0], "over 8 MiB") {
+		t.Errorf("skipped %q", ex.Skipped)
+	}
+	for _, r := range ex.Tried {
+		if len(r.Canonical) > MaxEcho || r.Size < len(body) && strings.Contains(r.Name, "default") {
+			t.Errorf("%s: kept %d bytes of %d", r.Name, len(r.Canonical), r.Size)
+		}
+		if strings.Contains(r.Name, "re-serialized") {
+			t.Errorf("tried %q on a body over the limit", r.Name)
+		}
+	}
+}
