@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/hmacctl/hmacctl/profiles"
 	"github.com/hmacctl/hmacctl/sign"
 )
 
@@ -17,15 +18,16 @@ const streamThreshold = 8 << 20
 // cannot stream.
 const inMemoryLimit = 256 << 20
 
-// streamBody makes -d @FILE or -d @- a stream when the body is large and
-// the scheme can stream it, so that `request` sends a body of any size in
-// constant memory. Stdin is spooled to a private temporary file first:
-// the body is read twice, once to sign and once to send. It returns a
-// cleanup function to call when the request is done.
-func (r *requestFlags) streamBody(f *Factory, p *preparedRequest) (func(), error) {
+// streamBody makes -d @FILE or -d @- a file to stream when the body is
+// large and the scheme can stream it, so that `request` sends a body of any
+// size in constant memory; a smaller body goes into p.Request.Body. Stdin
+// is spooled to a private temporary file first: the body is read twice,
+// once to sign and once to send. It returns the file (nil when the body is
+// in memory) and a cleanup function to call when the request is done.
+func (r *requestFlags) streamBody(f *Factory, p *preparedRequest) (*bodyFile, func(), error) {
 	none := func() {}
 	if len(r.Data) < 2 || r.Data[0] != '@' {
-		return none, nil
+		return nil, none, nil
 	}
 	canStream := p.Scheme.CanStream(p.Request.Method)
 	in, name := f.IO.In, "stdin"
@@ -33,7 +35,7 @@ func (r *requestFlags) streamBody(f *Factory, p *preparedRequest) (func(), error
 		path := r.Data[1:]
 		info, err := os.Stat(path)
 		if err != nil {
-			return none, usageErrorf("cannot read the body from %s: %v; check the path", path, unwrapPathError(err))
+			return nil, none, usageErrorf("cannot read the body from %s: %v; check the path", path, unwrapPathError(err))
 		}
 		if info.Mode().IsRegular() {
 			return r.fileBody(f, p, path, info.Size(), canStream)
@@ -41,7 +43,7 @@ func (r *requestFlags) streamBody(f *Factory, p *preparedRequest) (func(), error
 		// A pipe or device: read once, as stdin is.
 		file, err := os.Open(path)
 		if err != nil {
-			return none, usageErrorf("cannot read the body from %s: %v", path, unwrapPathError(err))
+			return nil, none, usageErrorf("cannot read the body from %s: %v", path, unwrapPathError(err))
 		}
 		defer file.Close()
 		in, name = file, path
@@ -51,48 +53,46 @@ func (r *requestFlags) streamBody(f *Factory, p *preparedRequest) (func(), error
 	head := make([]byte, streamThreshold+1)
 	n, err := io.ReadFull(in, head)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return none, usageErrorf("cannot read the body from %s: %v", name, err)
+		return nil, none, usageErrorf("cannot read the body from %s: %v", name, err)
 	}
 	head = head[:n]
 	if len(head) <= streamThreshold {
 		p.Request.Body = head
-		return none, nil
+		return nil, none, nil
 	}
 	if !canStream {
 		rest, err := io.ReadAll(io.LimitReader(in, inMemoryLimit))
 		if err != nil {
-			return none, usageErrorf("cannot read the body from %s: %v", name, err)
+			return nil, none, usageErrorf("cannot read the body from %s: %v", name, err)
 		}
 		p.Request.Body = append(head, rest...)
-		return none, checkInMemory(p, int64(len(p.Request.Body)))
+		return nil, none, checkInMemory(p, int64(len(p.Request.Body)))
 	}
 	path, size, err := spool(io.MultiReader(bytes.NewReader(head), in))
 	if err != nil {
-		return none, err
+		return nil, none, err
 	}
-	p.Request.Stream = fileStream(path, size)
-	return func() { os.Remove(path) }, nil
+	return &bodyFile{path: path, size: size}, func() { os.Remove(path) }, nil
 }
 
 // fileBody signs and sends a regular file's body: from memory when it is
 // small or the scheme cannot stream, else streamed from the file.
-func (r *requestFlags) fileBody(f *Factory, p *preparedRequest, path string, size int64, canStream bool) (func(), error) {
+func (r *requestFlags) fileBody(f *Factory, p *preparedRequest, path string, size int64, canStream bool) (*bodyFile, func(), error) {
 	none := func() {}
 	if size > streamThreshold && canStream {
-		p.Request.Stream = fileStream(path, size)
-		return none, nil
+		return &bodyFile{path: path, size: size}, none, nil
 	}
 	if size > streamThreshold {
 		if err := checkInMemory(p, size); err != nil {
-			return none, err
+			return nil, none, err
 		}
 	}
 	data, err := f.ReadFile(path)
 	if err != nil {
-		return none, usageErrorf("cannot read the body from %s: %v; check the path", path, unwrapPathError(err))
+		return nil, none, usageErrorf("cannot read the body from %s: %v; check the path", path, unwrapPathError(err))
 	}
 	p.Request.Body = data
-	return none, nil
+	return nil, none, nil
 }
 
 func checkInMemory(p *preparedRequest, size int64) error {
@@ -102,9 +102,27 @@ func checkInMemory(p *preparedRequest, size int64) error {
 	return nil
 }
 
-func fileStream(path string, size int64) *sign.BodyStream {
-	return &sign.BodyStream{Size: size, Open: func() (io.ReadCloser, error) { return os.Open(path) }}
+// bodyFile is a body streamed from a file of size bytes. Each attempt
+// reads it twice: once to sign it, once to send it.
+type bodyFile struct {
+	path string
+	size int64
 }
+
+// sign signs req with its body read from the file, opened for this
+// signing alone: Sign reads a stream once, to its end.
+func (b *bodyFile) sign(scheme *profiles.VendorScheme, req sign.Request) (*sign.Result, error) {
+	file, err := os.Open(b.path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the body: %w", err)
+	}
+	defer file.Close()
+	req.Stream = &sign.BodyStream{Size: b.size, Reader: file}
+	return scheme.Sign(req)
+}
+
+// open opens the body from its first byte, to send it.
+func (b *bodyFile) open() (io.ReadCloser, error) { return os.Open(b.path) }
 
 // spool copies r into a new private temporary file (mode 0600) and
 // returns its path and size.

@@ -104,8 +104,10 @@ func requestRun(opts *RequestOptions) error {
 	if err := checkTimestamp(opts.Factory, prepared.Scheme, prepared.Request.Timestamp); err != nil {
 		return err
 	}
+	var file *bodyFile // a large body, streamed from this file
 	if opts.Request.streaming {
-		cleanup, err := opts.Request.streamBody(opts.Factory, prepared)
+		var cleanup func()
+		file, cleanup, err = opts.Request.streamBody(opts.Factory, prepared)
 		defer cleanup()
 		if err != nil {
 			return err
@@ -135,7 +137,7 @@ func requestRun(opts *RequestOptions) error {
 		Notify:     func(msg string) { fmt.Fprintln(opts.IO.ErrOut, "hmacctl: "+msg) },
 	})
 	if err != nil {
-		return usageErrorf("%v", err)
+		return &UsageError{Err: err} // a --cacert that cannot be used
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -158,20 +160,25 @@ func requestRun(opts *RequestOptions) error {
 			req.Fields = nil // a redirect's target is complete
 		}
 		req.Target = target
-		res, err := prepared.Scheme.Sign(req)
+		var res *sign.Result
+		var err error
+		if file != nil {
+			res, err = file.sign(prepared.Scheme, req)
+		} else {
+			res, err = prepared.Scheme.Sign(req)
+		}
 		if err != nil {
 			return nil, usageErrorf("%v", err)
 		}
 		out := &send.Request{Method: res.Method, URL: res.URL, Body: res.Body}
-		if res.Stream != nil {
-			stream := res.Stream
-			out.Size = stream.Size
+		if file != nil {
+			out.Size = file.size
 			out.Stream = func() (io.ReadCloser, error) {
-				r, err := stream.Open()
+				r, err := file.open()
 				if err != nil {
 					return nil, err
 				}
-				return withProgress(opts.IO, time.Now, "hmacctl: sending", r, stream.Size), nil
+				return withProgress(opts.IO, time.Now, "hmacctl: sending", r, file.size), nil
 			}
 		}
 		for _, h := range allHeaders(res) {

@@ -2,7 +2,6 @@ package profiles_test
 
 import (
 	"bytes"
-	"io"
 	"strings"
 	"testing"
 
@@ -71,7 +70,5 @@ func TestStreamedBodySignsLikeTheBodyInMemory(t *testing.T) {
 }
 
 func streamOf(body []byte) *sign.BodyStream {
-	return &sign.BodyStream{Size: int64(len(body)), Open: func() (io.ReadCloser, error) {
-		return io.NopCloser(bytes.NewReader(body)), nil
-	}}
+	return &sign.BodyStream{Size: int64(len(body)), Reader: bytes.NewReader(body)}
 }

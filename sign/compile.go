@@ -7,8 +7,6 @@ import (
 	"go/token"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 )
 
 // FieldError is a problem with one field of a Spec. Field names the field
@@ -22,44 +20,39 @@ func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
 
 func (e *FieldError) Unwrap() error { return e.Err }
 
-// Scheme is a compiled, checked signing scheme, safe for concurrent use.
+// Scheme is a compiled, checked signing scheme. It is not changed after
+// Compile, so it is safe for concurrent use.
 type Scheme struct {
 	credentials     []string
 	bodyFormat      BodyFormat
 	timestamp       TimestampFormat
 	timestampOffset string
 	settings        map[string]string
-	newHash         hashFunc
+	hash            hashAlg
 	key             *stringExpr
 	message         *stringExpr
 	messageByMethod map[string]*stringExpr
-	encode          func([]byte) string
-	decode          func(string) ([]byte, error)
+	encoding        encoding
 	headers         []compiledHeader
 	preParams       []compiledParam
 	postParams      []compiledParam
-	// uses holds every variable some expression reads; signing skips
-	// computing the others (decoded parameters, URL forms).
-	uses map[string]bool
-	// bodyEscapes says whether a header or a parameter added after
-	// signing uses the body, so that the body must be copied rather than
-	// viewed.
-	bodyEscapes bool
-	// macs pools keyed HMACs (*macState) for reuse.
-	macs sync.Pool
-	// streamable says whether a body can be streamed (see CanStream).
-	streamable bool
-	// keyCredentials are the credentials the key expression reads, when
-	// it reads nothing else (so its value can be cached per credentials).
-	keyCredentials []string
+	// reads says which derived variables some expression reads; signing
+	// skips computing the others.
+	reads derivedReads
+	// streams says when a body can be streamed (see CanStream).
+	streams streaming
 	// locations are the headers and parameters read back from a
 	// received request; required are the variables one must carry.
 	locations []Location
 	required  []string
 	// accepts is where received requests may carry parameters.
 	accepts Accepts
-	// lastBase is the last base URL split.
-	lastBase atomic.Pointer[baseURL]
+}
+
+// derivedReads lists the variables, worked out from others, that signing
+// computes only when some expression reads them.
+type derivedReads struct {
+	pathQuery, relPathQuery, url, params bool
 }
 
 type compiledHeader struct {
@@ -109,10 +102,10 @@ func Compile(spec Spec) (*Scheme, error) {
 	s.credentials = spec.Credentials
 
 	var ok bool
-	if s.newHash, ok = hashByName(spec.Hash); !ok {
+	if s.hash, ok = hashByName(spec.Hash); !ok {
 		return nil, fieldErr("signature.hash", "unknown hash %q (use sha1, sha256, sha384 or sha512)", spec.Hash)
 	}
-	if s.encode, s.decode, ok = encodingByName(spec.Encoding); !ok {
+	if s.encoding, ok = encodingByName(spec.Encoding); !ok {
 		return nil, fieldErr("signature.encoding", "unknown encoding %q (use hex, hex-upper, base64 or base64url)", spec.Encoding)
 	}
 
@@ -125,7 +118,6 @@ func Compile(spec Spec) (*Scheme, error) {
 	if s.key, err = c.compileKey("signature.key", keySrc); err != nil {
 		return nil, err
 	}
-	s.keyCredentials = credentialsOnly(s.key.identifiers)
 	if spec.Message == "" {
 		return nil, fieldErr("signature.message", "is missing: say what string is signed")
 	}
@@ -150,7 +142,6 @@ func Compile(spec Spec) (*Scheme, error) {
 			return nil, err
 		}
 		s.headers = append(s.headers, compiledHeader{name: h.Name, value: v})
-		s.bodyEscapes = s.bodyEscapes || v.usesBody()
 		loc, err := compileReadback(field, h.Read, v, spec.Settings)
 		if err != nil {
 			return nil, err
@@ -190,12 +181,16 @@ func Compile(spec Spec) (*Scheme, error) {
 		}
 		if v.usesSignature {
 			s.postParams = append(s.postParams, cp)
-			s.bodyEscapes = s.bodyEscapes || v.usesBody()
 		} else {
 			s.preParams = append(s.preParams, cp)
 		}
 	}
-	s.uses = c.uses
+	s.reads = derivedReads{
+		pathQuery:    c.uses["path_query"],
+		relPathQuery: c.uses["rel_path_query"],
+		url:          c.uses["url"],
+		params:       c.uses["params"],
+	}
 	if err := s.setAccepts(spec.Accepts); err != nil {
 		return nil, err
 	}
@@ -207,16 +202,12 @@ func Compile(spec Spec) (*Scheme, error) {
 	for _, h := range s.headers {
 		others = append(others, h.value)
 	}
-	for _, p := range s.params() {
+	params := append(append([]compiledParam(nil), s.preParams...), s.postParams...)
+	for _, p := range params {
 		others = append(others, p.value)
 	}
-	s.streamable = c.streamable(messages, others, s.bodyFormat == BodyForm)
+	s.streams = c.streaming(messages, others, s.bodyFormat == BodyForm, params)
 	return s, nil
-}
-
-// params lists every parameter the scheme adds, before and after signing.
-func (s *Scheme) params() []compiledParam {
-	return append(append([]compiledParam(nil), s.preParams...), s.postParams...)
 }
 
 // setAccepts checks and records where received requests may carry
@@ -303,7 +294,8 @@ type stringExpr struct {
 }
 
 type piece struct {
-	// isBody marks the body variable, which a streamed body replaces.
+	// isBody marks the body variable, which a streamed body or one read
+	// whole from the caller's bytes replaces (see Vars.wholeBody).
 	isBody bool
 	// name is the variable's name, for a variable piece.
 	name     string
@@ -372,19 +364,6 @@ func (c *compiler) compileExpr(field, src string, signatureAllowed, secretAllowe
 		e.pieces = append(e.pieces, p)
 	}
 	return e, nil
-}
-
-// credentialsOnly returns the credentials among identifiers when nothing
-// else is read, and nil otherwise.
-func credentialsOnly(identifiers []string) []string {
-	var creds []string
-	for _, id := range identifiers {
-		if !slices.Contains(credentialNames(), id) {
-			return nil
-		}
-		creds = append(creds, id)
-	}
-	return creds
 }
 
 // usesBody reports whether the expression reads the body, directly or

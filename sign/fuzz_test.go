@@ -321,8 +321,8 @@ func FuzzSign(f *testing.F) {
 			t.Errorf("Headers = %q, want %q", res.Headers, wantHeaders)
 		}
 
-		// Signing is deterministic, also after the same scheme's pooled
-		// HMAC was keyed with another key.
+		// Signing is deterministic, also after the same scheme signed
+		// with another key.
 		if _, err := other.Sign(req); err != nil {
 			t.Fatal(err)
 		}

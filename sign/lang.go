@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
-	"hash"
 	"io"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // Expressions are Go expressions, parsed by the standard library's
@@ -77,14 +75,20 @@ type function struct {
 	ret valueType
 	// strings, when set, is the function for string arguments and
 	// result, called without boxing them; call is the function otherwise.
-	strings func(args []string) (string, error)
-	call    func(args []any) (any, error)
+	// The arguments come in an array, passed by value so that it stays
+	// on the caller's stack; those past len(args) are zero.
+	strings func(args [maxArgs]string) (string, error)
+	call    func(args [maxArgs]any) (any, error)
 	// mac, when set, is the function of a keyed hash (hmac): its first
 	// argument must be a quoted hash name, checked and resolved when the
 	// expression is compiled, and mac is called with the hash and the
 	// other two arguments.
-	mac func(newHash func() hash.Hash, key, message string) string
+	mac func(h hashAlg, key, message string) string
 }
+
+// maxArgs is the most arguments a function takes (checked by
+// TestBuiltinsFitMaxArgs).
+const maxArgs = 3
 
 // builtins lists the functions expressions can call, in the order they
 // are documented. Hashes return raw bytes; wrap them in hex() or base64()
@@ -92,55 +96,55 @@ type function struct {
 func builtins() []function {
 	str1 := func(name, signature, doc string, fn func(string) string) function {
 		return function{name: name, signature: signature, doc: doc, args: []valueType{typeString}, ret: typeString,
-			strings: func(a []string) (string, error) { return fn(a[0]), nil }}
+			strings: func(a [maxArgs]string) (string, error) { return fn(a[0]), nil }}
 	}
 	return []function{
 		str1("hex", "hex(s) string", "lower-case hex of the bytes of s", func(s string) string { return hex.EncodeToString([]byte(s)) }),
 		str1("base64", "base64(s) string", "standard base64 with padding", func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }),
 		str1("base64url", "base64url(s) string", "URL-safe base64 without padding", func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }),
 		{name: "b64decode", signature: "b64decode(s) string", doc: "decodes standard base64 (padded or not); an error if s is not base64; a secret when s is one (a key given in base64)",
-			args: []valueType{typeSecret}, ret: typeSecret, strings: func(a []string) (string, error) { return decodeBase64(a[0]) }},
+			args: []valueType{typeSecret}, ret: typeSecret, strings: func(a [maxArgs]string) (string, error) { return decodeBase64(a[0]) }},
 		{name: "hexdecode", signature: "hexdecode(s) string", doc: "decodes hex (either case); an error if s is not hex; a secret when s is one (a key given in hex)",
-			args: []valueType{typeSecret}, ret: typeSecret, strings: func(a []string) (string, error) { return decodeHex(a[0]) }},
-		str1("sha1", "sha1(s) string", "SHA-1 digest, raw bytes", func(s string) string { return digest("sha1", s) }),
-		str1("sha256", "sha256(s) string", "SHA-256 digest, raw bytes", func(s string) string { return digest("sha256", s) }),
-		str1("sha384", "sha384(s) string", "SHA-384 digest, raw bytes", func(s string) string { return digest("sha384", s) }),
-		str1("sha512", "sha512(s) string", "SHA-512 digest, raw bytes", func(s string) string { return digest("sha512", s) }),
+			args: []valueType{typeSecret}, ret: typeSecret, strings: func(a [maxArgs]string) (string, error) { return decodeHex(a[0]) }},
+		str1("sha1", "sha1(s) string", "SHA-1 digest, raw bytes", hashSHA1.digest),
+		str1("sha256", "sha256(s) string", "SHA-256 digest, raw bytes", hashSHA256.digest),
+		str1("sha384", "sha384(s) string", "SHA-384 digest, raw bytes", hashSHA384.digest),
+		str1("sha512", "sha512(s) string", "SHA-512 digest, raw bytes", hashSHA512.digest),
 		{name: "hmac", signature: "hmac(hash, key, message) string", doc: "HMAC, raw bytes; hash is a quoted \"sha1\", \"sha256\", \"sha384\" or \"sha512\"; key may be a secret (the result is not one)",
-			args: []valueType{typeString, typeSecret, typeString}, ret: typeString, mac: hmacString},
+			args: []valueType{typeString, typeSecret, typeString}, ret: typeString, mac: hashAlg.macString},
 		str1("unescape", "unescape(s) string", "undoes form encoding: + is a space, %XX its byte, an invalid escape kept (Python's unquote_plus)", Unescape),
 		str1("upper", "upper(s) string", "upper case", strings.ToUpper),
 		str1("lower", "lower(s) string", "lower case", strings.ToLower),
 		{name: "trim_prefix", signature: "trim_prefix(s, prefix) string", doc: "s without prefix, when it starts with it",
-			args: []valueType{typeString, typeString}, ret: typeString, strings: func(a []string) (string, error) { return strings.TrimPrefix(a[0], a[1]), nil }},
+			args: []valueType{typeString, typeString}, ret: typeString, strings: func(a [maxArgs]string) (string, error) { return strings.TrimPrefix(a[0], a[1]), nil }},
 		{name: "replace", signature: "replace(s, old, new) string", doc: "every old in s replaced by new",
-			args: []valueType{typeString, typeString, typeString}, ret: typeString, strings: func(a []string) (string, error) { return strings.ReplaceAll(a[0], a[1], a[2]), nil }},
+			args: []valueType{typeString, typeString, typeString}, ret: typeString, strings: func(a [maxArgs]string) (string, error) { return strings.ReplaceAll(a[0], a[1], a[2]), nil }},
 		{name: "or", signature: "or(a, b) string", doc: "a when it is not empty, else b; a secret when a or b is one",
-			args: []valueType{typeSecret, typeSecret}, ret: typeSecret, strings: func(a []string) (string, error) {
+			args: []valueType{typeSecret, typeSecret}, ret: typeSecret, strings: func(a [maxArgs]string) (string, error) {
 				if a[0] != "" {
 					return a[0], nil
 				}
 				return a[1], nil
 			}},
 		{name: "ifelse", signature: "ifelse(cond, a, b) string", doc: "a when cond is true, else b (both are evaluated); a secret when a or b is one",
-			args: []valueType{typeBool, typeSecret, typeSecret}, ret: typeSecret, call: func(a []any) (any, error) {
+			args: []valueType{typeBool, typeSecret, typeSecret}, ret: typeSecret, call: func(a [maxArgs]any) (any, error) {
 				if a[0].(bool) {
 					return a[1], nil
 				}
 				return a[2], nil
 			}},
 		{name: "pairs", signature: "pairs(s) pairs", doc: "decodes a query string or form body into name/value pairs",
-			args: []valueType{typeString}, ret: typePairs, call: func(a []any) (any, error) { return ParsePairs(a[0].(string)), nil }},
+			args: []valueType{typeString}, ret: typePairs, call: func(a [maxArgs]any) (any, error) { return ParsePairs(a[0].(string)), nil }},
 		{name: "sort_pairs", signature: "sort_pairs(p) pairs", doc: "pairs sorted by name (stable)",
-			args: []valueType{typePairs}, ret: typePairs, call: func(a []any) (any, error) { return SortPairs(a[0].([]Pair)), nil }},
+			args: []valueType{typePairs}, ret: typePairs, call: func(a [maxArgs]any) (any, error) { return SortPairs(a[0].([]Pair)), nil }},
 		{name: "join_pairs", signature: "join_pairs(p, nameValueSep, pairSep) string", doc: "pairs written undecoded, e.g. join_pairs(p, \"=\", \"&\")",
-			args: []valueType{typePairs, typeString, typeString}, ret: typeString, call: func(a []any) (any, error) {
+			args: []valueType{typePairs, typeString, typeString}, ret: typeString, call: func(a [maxArgs]any) (any, error) {
 				return JoinPairs(a[0].([]Pair), a[1].(string), a[2].(string)), nil
 			}},
 		{name: "encode_pairs", signature: "encode_pairs(p) string", doc: "pairs written form-urlencoded",
-			args: []valueType{typePairs}, ret: typeString, call: func(a []any) (any, error) { return EncodePairs(a[0].([]Pair)), nil }},
+			args: []valueType{typePairs}, ret: typeString, call: func(a [maxArgs]any) (any, error) { return EncodePairs(a[0].([]Pair)), nil }},
 		{name: "json_object", signature: "json_object(p) string", doc: "pairs as a compact JSON object of strings, in order, as JSON.stringify writes it",
-			args: []valueType{typePairs}, ret: typeString, call: func(a []any) (any, error) { return JSONObject(a[0].([]Pair)), nil }},
+			args: []valueType{typePairs}, ret: typeString, call: func(a [maxArgs]any) (any, error) { return JSONObject(a[0].([]Pair)), nil }},
 	}
 }
 
@@ -376,15 +380,15 @@ func (c *compiler) compileCall(n *ast.CallExpr) (compiled, error) {
 	if len(n.Args) != len(fn.args) || n.Ellipsis.IsValid() {
 		return compiled{}, errAt(n, "%s takes %d arguments, not %d", name.Name, len(fn.args), len(n.Args))
 	}
-	if newHash, ok := hashByName(name.Name); ok && len(n.Args) == 1 {
+	if alg, ok := hashByName(name.Name); ok && len(n.Args) == 1 {
 		if operands := concatOperands(n.Args[0]); len(operands) > 1 || isBodyIdent(operands[0]) {
-			return c.streamedDigest(fn, newHash, operands)
+			return c.streamedDigest(fn, alg, operands)
 		}
 	}
-	var newHash func() hash.Hash
+	var alg hashAlg
 	if fn.mac != nil {
 		var err error
-		if newHash, err = literalHash(fn.name, n.Args[0]); err != nil {
+		if alg, err = literalHash(fn.name, n.Args[0]); err != nil {
 			return compiled{}, err
 		}
 	}
@@ -428,32 +432,30 @@ func (c *compiler) compileCall(n *ast.CallExpr) (compiled, error) {
 			if err != nil {
 				return "", err
 			}
-			return mac(newHash, k, m), nil
+			return mac(alg, k, m), nil
 		}}, nil
 	}
 	if fn.strings != nil {
 		return compiled{typ: ret, str: func(v *Vars) (string, error) {
-			var buf [3]string
-			vals := buf[:0]
-			for _, a := range args {
+			var vals [maxArgs]string
+			for i, a := range args {
 				val, err := a.str(v)
 				if err != nil {
 					return "", err
 				}
-				vals = append(vals, val)
+				vals[i] = val
 			}
 			return fn.strings(vals)
 		}}, nil
 	}
 	eval := func(v *Vars) (any, error) {
-		var buf [3]any
-		vals := buf[:0]
-		for _, a := range args {
+		var vals [maxArgs]any
+		for i, a := range args {
 			val, err := a.value(v)
 			if err != nil {
 				return nil, err
 			}
-			vals = append(vals, val)
+			vals[i] = val
 		}
 		return fn.call(vals)
 	}
@@ -481,27 +483,28 @@ func (c *compiler) compileCall(n *ast.CallExpr) (compiled, error) {
 
 // literalHash resolves a keyed hash's first argument, which must be a
 // quoted hash name, when the expression is compiled.
-func literalHash(fn string, n ast.Expr) (func() hash.Hash, error) {
+func literalHash(fn string, n ast.Expr) (hashAlg, error) {
 	const names = `"sha1", "sha256", "sha384" or "sha512"`
 	lit, ok := unparen(n).(*ast.BasicLit)
 	if !ok || lit.Kind != token.STRING {
-		return nil, errAt(n, "%s's hash must be a quoted hash name, one of %s", fn, names)
+		return noHash, errAt(n, "%s's hash must be a quoted hash name, one of %s", fn, names)
 	}
 	h, err := strconv.Unquote(lit.Value)
 	if err != nil {
-		return nil, errAt(lit, "bad string literal %s", lit.Value)
+		return noHash, errAt(lit, "bad string literal %s", lit.Value)
 	}
-	newHash, known := hashByName(h)
+	alg, known := hashByName(h)
 	if !known {
-		return nil, errAt(lit, "%s: unknown hash %q (use %s)", fn, h, names)
+		return noHash, errAt(lit, "%s: unknown hash %q (use %s)", fn, h, names)
 	}
-	return newHash, nil
+	return alg, nil
 }
 
 // streamedDigest compiles a digest of a + chain that writes each operand
-// into the hash in turn, so the operands (a body, say) are never copied
-// into one string first. Hashers are pooled.
-func (c *compiler) streamedDigest(fn function, newHash func() hash.Hash, operands []ast.Expr) (compiled, error) {
+// into the hash in turn, so that the operands are never joined into one
+// string first and a body read whole (see Vars.wholeBody) or streamed is
+// not copied.
+func (c *compiler) streamedDigest(fn function, alg hashAlg, operands []ast.Expr) (compiled, error) {
 	parts := make([]compiled, len(operands))
 	isBody := make([]bool, len(operands))
 	for i, o := range operands {
@@ -518,27 +521,61 @@ func (c *compiler) streamedDigest(fn function, newHash func() hash.Hash, operand
 		}
 		isBody[i] = isBodyIdent(o)
 	}
-	pool := &sync.Pool{New: func() any { return newHash() }}
 	return compiled{typ: typeString, str: func(v *Vars) (string, error) {
-		h := pool.Get().(hash.Hash)
-		defer pool.Put(h)
-		h.Reset()
-		for i, p := range parts {
-			if isBody[i] && v.stream != nil {
-				if err := copyBody(h, v.stream); err != nil {
-					return "", err
-				}
-				continue
+		if v.stream != nil || len(parts) > maxPieces {
+			return digestWriting(alg, parts, isBody, v)
+		}
+		return digestParts(alg, parts, isBody, v)
+	}}, nil
+}
+
+// digestParts is a digest of at most maxPieces operands, held on the
+// stack: the body is hashed from the caller's bytes, the other operands
+// from one buffer they are copied into.
+func digestParts(alg hashAlg, parts []compiled, isBody []bool, v *Vars) (string, error) {
+	var textStack [256]byte
+	text := textStack[:0]
+	var bufs [maxPieces][]byte
+	for i, p := range parts {
+		if isBody[i] && v.wholeBody != nil {
+			bufs[i] = v.wholeBody
+			continue
+		}
+		s, err := p.str(v)
+		if err != nil {
+			return "", err
+		}
+		start := len(text)
+		text = append(text, s...)
+		bufs[i] = text[start:]
+	}
+	d, n := alg.sum(bufs[:len(parts)]...)
+	return string(d[:n]), nil
+}
+
+// digestWriting is a digest whose operands are written into a hash.Hash
+// in turn: the streamed body among them, or too many of them to hold on
+// the stack.
+func digestWriting(alg hashAlg, parts []compiled, isBody []bool, v *Vars) (string, error) {
+	h := alg.new()
+	for i, p := range parts {
+		switch {
+		case isBody[i] && v.stream != nil:
+			if err := copyBody(h, v); err != nil {
+				return "", err
 			}
+		case isBody[i] && v.wholeBody != nil:
+			h.Write(v.wholeBody)
+		default:
 			s, err := p.str(v)
 			if err != nil {
 				return "", err
 			}
 			io.WriteString(h, s)
 		}
-		var sum [64]byte
-		return string(h.Sum(sum[:0])), nil
-	}}, nil
+	}
+	var sum [maxSize]byte
+	return string(h.Sum(sum[:0])), nil
 }
 
 func isBodyIdent(n ast.Expr) bool {

@@ -7,15 +7,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"hash"
+	"io"
 	"maps"
 	"strconv"
 	"strings"
 	"time"
-	"unsafe"
 )
-
-type hashFunc = func() hash.Hash
 
 // Request is what a user asks to sign.
 type Request struct {
@@ -29,9 +26,9 @@ type Request struct {
 	Target string
 	// Body is the request body, signed and sent byte for byte.
 	Body []byte
-	// Stream, when set, is a body read from a file rather than memory; a
-	// request has Body, Fields or Stream. Only a scheme whose CanStream
-	// is true can sign it.
+	// Stream, when set, is a body read from a reader rather than held in
+	// memory; a request has Body, Fields or Stream. Only a scheme whose
+	// CanStream is true can sign it, and Sign reads it once.
 	Stream *BodyStream
 	// Fields are name/value pairs that become a body in the scheme's
 	// body format or, for GET, HEAD and DELETE without a body, query
@@ -76,10 +73,9 @@ type Result struct {
 	// they go.
 	Canonical []byte
 	// BodyAt lists the offsets in Canonical where a streamed body was
-	// signed; nil when the body was not streamed into the message.
+	// signed; nil when the body was not streamed into the message. The
+	// streamed body is sent as it was signed: the caller reads it again.
 	BodyAt []int
-	// Stream is the streamed body to send, when the request had one.
-	Stream *BodyStream
 	// Signature is the encoded signature.
 	Signature string
 	// Timestamp is the time (or nonce, or expiry) signed, as sent.
@@ -113,20 +109,27 @@ func (s *Scheme) TimestampIsExpiry() bool { return s.timestampOffset != "" }
 func (s *Scheme) BodyFormat() BodyFormat { return s.bodyFormat }
 
 // DecodeSignature decodes a signature written in the scheme's encoding.
-func (s *Scheme) DecodeSignature(sig string) ([]byte, error) { return s.decode(sig) }
+func (s *Scheme) DecodeSignature(sig string) ([]byte, error) { return s.encoding.decode(sig) }
 
 // Timestamp writes t as the scheme signs it, with the scheme's offset
 // setting (if any) added.
 func (s *Scheme) Timestamp(t time.Time, settings map[string]string) (string, error) {
+	var buf [maxTimestampLen]byte
+	ts, err := s.appendTimestamp(buf[:0], t, settings)
+	return string(ts), err
+}
+
+// appendTimestamp appends what Timestamp returns to dst.
+func (s *Scheme) appendTimestamp(dst []byte, t time.Time, settings map[string]string) ([]byte, error) {
 	if s.timestampOffset != "" {
 		v := s.setting(s.timestampOffset, settings)
 		secs, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return "", fmt.Errorf("setting %s=%q is not a whole number of seconds", s.timestampOffset, v)
+			return nil, fmt.Errorf("setting %s=%q is not a whole number of seconds", s.timestampOffset, v)
 		}
 		t = t.Add(time.Duration(secs) * time.Second)
 	}
-	return s.timestamp.Format(t), nil
+	return s.timestamp.append(dst, t), nil
 }
 
 func (s *Scheme) setting(name string, overrides map[string]string) string {
@@ -136,10 +139,11 @@ func (s *Scheme) setting(name string, overrides map[string]string) string {
 	return s.settings[name]
 }
 
-// Sign signs a request.
+// Sign signs a request. A streamed body (Request.Stream) is read once,
+// to its end, when the scheme signs the body.
 func (s *Scheme) Sign(req Request) (*Result, error) {
-	// One allocation holds the variables, the result and room for the
-	// usual number of headers.
+	// One allocation holds the variables and the result, another the
+	// short strings the result returns (see texts).
 	st := &signState{}
 	vars := &st.vars
 	vars.Method = strings.ToUpper(req.Method)
@@ -164,7 +168,7 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 		}
 	}
 
-	base, err := s.baseURL(req.BaseURL)
+	base, err := splitBaseURL(req.BaseURL)
 	if err != nil {
 		return nil, err
 	}
@@ -174,11 +178,12 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 	}
 	relPath, query, _ := strings.Cut(target, "?")
 	body := req.Body
+	wholeBody := s.CanStream(vars.Method)
 	if req.Stream != nil {
 		if len(req.Body) > 0 || len(req.Fields) > 0 {
 			return nil, fmt.Errorf("a request has a body, fields or a stream, not two of them")
 		}
-		if !s.CanStream(vars.Method) {
+		if !wholeBody {
 			return nil, ErrNotStreamable
 		}
 		vars.stream = req.Stream
@@ -190,26 +195,41 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 		}
 	}
 
+	// Room for the timestamp, the URL and the signature.
+	room := len(req.BaseURL) + len(target) + s.encoding.encodedLen(s.hash.size())
 	if req.Timestamp != "" {
 		vars.Timestamp = req.Timestamp
-	} else if vars.Timestamp, err = s.Timestamp(req.Time, vars.Settings); err != nil {
-		return nil, err
+		st.texts.b.Grow(room)
+	} else {
+		var buf [maxTimestampLen]byte
+		ts, err := s.appendTimestamp(buf[:0], req.Time, vars.Settings)
+		if err != nil {
+			return nil, err
+		}
+		st.texts.b.Grow(len(ts) + room)
+		vars.Timestamp = st.texts.write(ts)
+	}
+	vars.Path = relPath
+	if base.path != "" {
+		vars.Path = st.texts.join(base.path, relPath)
 	}
 
-	// The body is read, never written, from here on: view it as a string
-	// rather than copy it, so that a large body is copied only into the
-	// message.
-	bodyText := bytesAsString(body)
-	if s.bodyEscapes {
-		// A header or late parameter may hold part of the body: it must
-		// not change when the caller reuses the body's bytes.
+	// A body the scheme reads only whole is written from the caller's
+	// bytes into the message, so that a large body is copied at most
+	// once. Any other use of it reads a string, a copy: a header or a
+	// parameter holding part of it must not change when the caller
+	// reuses its bytes.
+	var bodyText string
+	if wholeBody {
+		vars.wholeBody = body
+	} else {
 		bodyText = string(body)
 	}
 	preParams := s.preParams
 	if req.Received {
 		preParams = nil
 	}
-	if query, err = s.addParams(preParams, vars, base, relPath, query, bodyText, len(s.postParams) == 0); err != nil {
+	if query, err = s.addParams(st, preParams, base, relPath, query, bodyText, len(s.postParams) == 0); err != nil {
 		return nil, err
 	}
 
@@ -220,24 +240,19 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 	var canonical []byte
 	var bodyAt []int
 	if vars.stream != nil {
-		if canonical, bodyAt, vars.Signature, err = s.streamedSignature(vars, message); err != nil {
-			return nil, err
-		}
+		canonical, bodyAt, vars.Signature, err = s.streamedSignature(st, message)
 	} else {
-		if canonical, err = message.evalBytes(vars); err != nil {
-			return nil, err
-		}
-		if vars.Signature, err = s.signature(vars, canonical); err != nil {
-			return nil, err
-		}
+		canonical, vars.Signature, err = s.signature(st, message)
+	}
+	if err != nil {
+		return nil, err
 	}
 
 	if len(s.postParams) > 0 {
-		if query, err = s.addParams(s.postParams, vars, base, relPath, query, vars.Body, true); err != nil {
+		if query, err = s.addParams(st, s.postParams, base, relPath, query, vars.Body, true); err != nil {
 			return nil, err
 		}
 	}
-	bodyText = vars.Body
 
 	res := &st.result
 	*res = Result{
@@ -247,18 +262,15 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 		BodyAt:    bodyAt,
 		Signature: vars.Signature,
 		Timestamp: vars.Timestamp,
-		Headers:   st.headers[:0],
-		Stream:    req.Stream,
+		Headers:   make([]Header, 0, len(s.headers)),
 	}
-	if req.Stream != nil && req.Stream.Size > 0 {
-		res.ContentType = s.bodyFormat.ContentType()
+	switch {
+	case len(vars.Body) != len(bodyText):
+		res.Body = []byte(vars.Body) // parameters were added to it
+	case len(body) > 0:
+		res.Body = body // the caller's bytes, or the fields written out
 	}
-	if len(bodyText) > 0 {
-		if len(bodyText) == len(body) {
-			res.Body = body // no parameter was added: the caller's bytes
-		} else {
-			res.Body = []byte(bodyText)
-		}
+	if len(res.Body) > 0 || (req.Stream != nil && req.Stream.Size > 0) {
 		res.ContentType = s.bodyFormat.ContentType()
 	}
 	for _, h := range s.headers {
@@ -273,12 +285,13 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 
 // addParams evaluates parameters, adds them to the query or body, and
 // updates the location variables; it returns the new query.
-func (s *Scheme) addParams(params []compiledParam, vars *Vars, base baseURL, relPath, query, body string, final bool) (string, error) {
+func (s *Scheme) addParams(st *signState, params []compiledParam, base baseURL, relPath, query, body string, final bool) (string, error) {
+	vars := &st.vars
 	for _, p := range params {
 		// Each parameter sees the request as it stands, earlier
 		// parameters included.
 		vars.Body = body
-		s.setLocation(vars, base, relPath, query, false)
+		s.setLocation(st, base, relPath, query, false)
 		value, err := p.value.eval(vars)
 		if err != nil {
 			return "", err
@@ -286,34 +299,32 @@ func (s *Scheme) addParams(params []compiledParam, vars *Vars, base baseURL, rel
 		query, body = p.place(vars.Method, query, body, value)
 	}
 	vars.Body = body
-	s.setLocation(vars, base, relPath, query, final)
+	s.setLocation(st, base, relPath, query, final)
 	return query, nil
 }
 
-// setLocation sets the variables that describe where the request goes.
-// Those no expression reads are computed only when final (the URL of the
-// result) needs them.
-func (s *Scheme) setLocation(vars *Vars, base baseURL, relPath, query string, final bool) {
+// setLocation sets the variables that describe where the request goes
+// (Path, set once by Sign, excepted). Those no expression reads are
+// computed only when final (the URL of the result) needs them.
+func (s *Scheme) setLocation(st *signState, base baseURL, relPath, query string, final bool) {
+	vars := &st.vars
 	vars.Query = query
 	vars.RelPath = relPath
-	vars.Path = relPath
-	if base.path != "" {
-		vars.Path = base.path + relPath
-	}
 	vars.Host = base.host
 	vars.PathQuery, vars.RelPathQuery = vars.Path, relPath
-	if query != "" {
-		if final || s.uses["path_query"] || s.uses["url"] {
-			vars.PathQuery = vars.Path + "?" + query
+	if final || s.reads.url || (query != "" && s.reads.pathQuery) {
+		// The URL is written once; the path and query are the end of it.
+		if query == "" {
+			vars.URL = st.texts.join(base.origin, vars.Path)
+		} else {
+			vars.URL = st.texts.join(base.origin, vars.Path, "?", query)
 		}
-		if s.uses["rel_path_query"] {
-			vars.RelPathQuery = relPath + "?" + query
-		}
+		vars.PathQuery = vars.URL[len(base.origin):]
 	}
-	if final || s.uses["url"] {
-		vars.URL = base.origin + vars.PathQuery
+	if query != "" && s.reads.relPathQuery {
+		vars.RelPathQuery = st.texts.join(relPath, "?", query)
 	}
-	if s.uses["params"] {
+	if s.reads.params {
 		vars.Params = ParsePairs(query)
 		if s.bodyFormat == BodyForm {
 			vars.Params = append(vars.Params, ParsePairs(vars.Body)...)
@@ -321,32 +332,48 @@ func (s *Scheme) setLocation(vars *Vars, base baseURL, relPath, query string, fi
 	}
 }
 
-// signState is everything one Sign call allocates up front.
+// signState is what one Sign call allocates up front. It holds pointers,
+// and is kept to 512 bytes, above which the runtime adds a header to the
+// allocation and GC scans it by that header.
 type signState struct {
-	vars    Vars
-	result  Result
-	headers [6]Header
+	vars   Vars
+	result Result
+	texts  texts
 }
 
-// baseURL is a base URL split once: scheme://host, host, and the path
-// prefix without a trailing slash.
+// texts holds the short strings one Sign call returns (the timestamp,
+// the URL, the signature) in one allocation, sized up front: a per-call
+// arena, allocated and dropped with the Result. A strings.Builder never
+// changes bytes it has written, so every string cut from it stays valid
+// as it grows.
+type texts struct {
+	b strings.Builder
+}
+
+// join writes the concatenation of parts and returns it.
+func (t *texts) join(parts ...string) string {
+	start := t.b.Len()
+	for _, p := range parts {
+		t.b.WriteString(p)
+	}
+	return t.b.String()[start:]
+}
+
+// write writes b and returns it as a string.
+func (t *texts) write(b []byte) string {
+	start := t.b.Len()
+	t.b.Write(b)
+	return t.b.String()[start:]
+}
+
+// baseURL is a base URL split: scheme://host, host, and the path prefix
+// without a trailing slash.
 type baseURL struct {
 	raw, origin, host, path string
 }
 
-// baseURL splits a base URL, remembering the last one: a scheme signs
-// many requests to the same base.
-func (s *Scheme) baseURL(raw string) (baseURL, error) {
-	if last := s.lastBase.Load(); last != nil && last.raw == raw {
-		return *last, nil
-	}
-	b, err := splitBaseURL(raw)
-	if err == nil {
-		s.lastBase.Store(&b)
-	}
-	return b, err
-}
-
+// splitBaseURL splits a base URL into substrings of it, with no
+// allocation.
 func splitBaseURL(raw string) (baseURL, error) {
 	rest, ok := strings.CutPrefix(raw, "https://")
 	if !ok {
@@ -468,32 +495,69 @@ func fieldText(v any) string {
 	}
 }
 
-func (e *stringExpr) eval(vars *Vars) (string, error) {
-	if len(e.pieces) == 1 {
-		return e.pieces[0].eval(vars)
-	}
-	b, err := e.evalBytes(vars)
-	return string(b), err
-}
+// maxPieces is how many pieces of a + chain are evaluated into an array
+// on the stack before they are copied into one buffer; longer chains use
+// the heap.
+const maxPieces = 16
 
-// evalBytes builds the expression's value in one buffer, sized up front
-// for the plain pieces so that a large body is copied once.
-func (e *stringExpr) evalBytes(vars *Vars) ([]byte, error) {
+// values evaluates the expression's pieces into vals, a body the scheme
+// reads whole excepted (it stays in Vars.wholeBody and its value is left
+// empty), and returns them with the length of their concatenation.
+func (e *stringExpr) values(vars *Vars, vals []string) ([]string, int, error) {
 	size := 0
 	for _, p := range e.pieces {
-		if p.variable != nil {
-			size += len(p.variable(vars))
+		v := ""
+		if p.isBody && vars.wholeBody != nil {
+			size += len(vars.wholeBody)
 		} else {
-			size += len(p.literal) + 64
+			var err error
+			if v, err = p.eval(vars); err != nil {
+				return nil, 0, err
+			}
+			size += len(v)
+		}
+		vals = append(vals, v)
+	}
+	return vals, size, nil
+}
+
+func (e *stringExpr) eval(vars *Vars) (string, error) {
+	if len(e.pieces) == 1 && !e.pieces[0].isBody {
+		return e.pieces[0].eval(vars)
+	}
+	var stack [maxPieces]string
+	vals, size, err := e.values(vars, stack[:0])
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for i, p := range e.pieces {
+		if p.isBody && vars.wholeBody != nil {
+			b.Write(vars.wholeBody)
+		} else {
+			b.WriteString(vals[i])
 		}
 	}
+	return b.String(), nil
+}
+
+// evalBytes builds the expression's value in one buffer, sized exactly:
+// the pieces are evaluated first, then copied, so that a large body is
+// copied once.
+func (e *stringExpr) evalBytes(vars *Vars) ([]byte, error) {
+	var stack [maxPieces]string
+	vals, size, err := e.values(vars, stack[:0])
+	if err != nil {
+		return nil, err
+	}
 	out := make([]byte, 0, size)
-	for _, p := range e.pieces {
-		v, err := p.eval(vars)
-		if err != nil {
-			return nil, err
+	for i, p := range e.pieces {
+		if p.isBody && vars.wholeBody != nil {
+			out = append(out, vars.wholeBody...)
+		} else {
+			out = append(out, vals[i]...)
 		}
-		out = append(out, v...)
 	}
 	return out, nil
 }
@@ -508,137 +572,117 @@ func (p piece) eval(vars *Vars) (string, error) {
 	return p.literal, nil
 }
 
-// bytesAsString views b as a string without copying; b must not change
-// while the string is in use.
-func bytesAsString(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b[0], len(b))
-}
-
-// macState is an HMAC keyed once and reused for the same key.
-type macState struct {
-	// inputs are the credential values the key was derived from, when
-	// the key depends on nothing else; key is the derived key.
-	inputs, key string
-	mac         hash.Hash
-	sum         []byte
-}
-
-// signature computes and encodes the HMAC of message, reusing a keyed
-// HMAC from the scheme's pool when the key is the same as last time (the
-// usual case: one secret, many requests). A key derived from credentials
-// alone (a base64-decoded secret) is not derived again for the same
-// credentials.
-func (s *Scheme) signature(vars *Vars, message []byte) (string, error) {
-	st, err := s.keyedMAC(vars)
+// signature builds the message in one buffer and returns it with its
+// encoded HMAC.
+func (s *Scheme) signature(st *signState, message *stringExpr) ([]byte, string, error) {
+	canonical, err := message.evalBytes(&st.vars)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
-	st.mac.Write(message)
-	return s.finish(st), nil
-}
-
-// keyedMAC returns a reset HMAC under the request's key, from the pool
-// when the key is unchanged.
-func (s *Scheme) keyedMAC(vars *Vars) (*macState, error) {
-	inputs, cacheable := s.keyInputs(vars)
-	st, _ := s.macs.Get().(*macState)
-	if st == nil || !cacheable || st.inputs != inputs {
-		key, err := s.key.eval(vars)
-		if err != nil {
-			return nil, err
-		}
-		if st == nil || st.key != key {
-			st = &macState{key: key, mac: hmac.New(s.newHash, []byte(key))}
-		}
-		st.inputs = inputs
+	key, err := s.key.eval(&st.vars)
+	if err != nil {
+		return nil, "", err
 	}
-	st.mac.Reset()
-	return st, nil
-}
-
-// finish encodes the HMAC and returns the state to the pool.
-func (s *Scheme) finish(st *macState) string {
-	st.sum = st.mac.Sum(st.sum[:0])
-	encoded := s.encode(st.sum)
-	s.macs.Put(st)
-	return encoded
+	sum, n := s.hash.mac(key, canonical)
+	var buf [2 * maxSize]byte // hex of the longest digest
+	return canonical, st.texts.write(s.encoding.append(buf[:0], sum[:n])), nil
 }
 
 // streamedSignature signs a message whose body is streamed: each piece is
-// written into the HMAC in turn, the body read from its stream; the
+// written into the HMAC in turn, the body read from its reader; the
 // printable canonical string leaves the body out and records where.
-func (s *Scheme) streamedSignature(vars *Vars, message *stringExpr) ([]byte, []int, string, error) {
-	st, err := s.keyedMAC(vars)
+func (s *Scheme) streamedSignature(st *signState, message *stringExpr) ([]byte, []int, string, error) {
+	vars := &st.vars
+	key, err := s.key.eval(vars)
 	if err != nil {
 		return nil, nil, "", err
 	}
+	mac := hmac.New(s.hash.new, []byte(key))
 	var canonical []byte
 	var bodyAt []int
 	for _, p := range message.pieces {
 		if p.isBody {
 			bodyAt = append(bodyAt, len(canonical))
-			if err := copyBody(st.mac, vars.stream); err != nil {
-				s.macs.Put(st)
+			if err := copyBody(mac, vars); err != nil {
 				return nil, nil, "", err
 			}
 			continue
 		}
 		v, err := p.eval(vars)
 		if err != nil {
-			s.macs.Put(st)
 			return nil, nil, "", err
 		}
-		st.mac.Write([]byte(v))
+		io.WriteString(mac, v)
 		canonical = append(canonical, v...)
 	}
-	return canonical, bodyAt, s.finish(st), nil
+	var buf [2 * maxSize]byte
+	return canonical, bodyAt, st.texts.write(s.encoding.append(buf[:0], mac.Sum(nil))), nil
 }
 
-// keyInputs returns the credential values the key expression reads, as
-// one string, when it reads nothing but credentials.
-func (s *Scheme) keyInputs(vars *Vars) (string, bool) {
-	switch len(s.keyCredentials) {
-	case 0:
-		return "", false
-	case 1:
-		return *vars.credential(s.keyCredentials[0]), true
-	}
-	var b strings.Builder
-	for _, name := range s.keyCredentials {
-		b.WriteString(*vars.credential(name))
-		b.WriteByte(0)
-	}
-	return b.String(), true
-}
+// encoding is how a scheme writes its signature.
+type encoding uint8
 
-// encodeHex is hex.EncodeToString with one allocation instead of two for
-// digests up to SHA-512's size.
-func encodeHex(b []byte) string {
-	var buf [128]byte
-	if len(b) > len(buf)/2 {
-		return hex.EncodeToString(b)
-	}
-	n := hex.Encode(buf[:], b)
-	return string(buf[:n])
-}
+const (
+	encodingHex encoding = iota + 1
+	encodingHexUpper
+	encodingBase64
+	encodingBase64URL
+)
 
-func encodingByName(name string) (func([]byte) string, func(string) ([]byte, error), bool) {
+func encodingByName(name string) (encoding, bool) {
 	switch name {
 	case "hex":
-		return encodeHex, hex.DecodeString, true
+		return encodingHex, true
 	case "hex-upper":
-		return func(b []byte) string { return strings.ToUpper(encodeHex(b)) }, hex.DecodeString, true
+		return encodingHexUpper, true
 	case "base64":
-		return base64.StdEncoding.EncodeToString, base64.StdEncoding.DecodeString, true
+		return encodingBase64, true
 	case "base64url":
-		return base64.RawURLEncoding.EncodeToString, func(s string) ([]byte, error) {
-			return base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
-		}, true
+		return encodingBase64URL, true
 	}
-	return nil, nil, false
+	return 0, false
+}
+
+// append appends the digest b, written in the encoding, to dst.
+func (e encoding) append(dst, b []byte) []byte {
+	switch e {
+	case encodingHex, encodingHexUpper:
+		start := len(dst)
+		dst = hex.AppendEncode(dst, b)
+		if e == encodingHexUpper {
+			for i, c := range dst[start:] {
+				if 'a' <= c && c <= 'f' {
+					dst[start+i] = c - 'a' + 'A'
+				}
+			}
+		}
+		return dst
+	case encodingBase64:
+		return base64.StdEncoding.AppendEncode(dst, b)
+	}
+	return base64.RawURLEncoding.AppendEncode(dst, b)
+}
+
+// encodedLen is the length of an n-byte digest written in the encoding.
+func (e encoding) encodedLen(n int) int {
+	switch e {
+	case encodingHex, encodingHexUpper:
+		return hex.EncodedLen(n)
+	case encodingBase64:
+		return base64.StdEncoding.EncodedLen(n)
+	}
+	return base64.RawURLEncoding.EncodedLen(n)
+}
+
+// decode reads a signature written in the encoding.
+func (e encoding) decode(s string) ([]byte, error) {
+	switch e {
+	case encodingBase64:
+		return base64.StdEncoding.DecodeString(s)
+	case encodingBase64URL:
+		return base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
+	}
+	return hex.DecodeString(s)
 }
 
 // HeaderNames lists the headers the scheme sets, in order.

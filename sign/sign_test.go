@@ -261,3 +261,46 @@ func TestExpiryOffsetIsWholeSeconds(t *testing.T) {
 		}
 	}
 }
+
+// A Scheme holds no state between requests: goroutines signing with
+// different keys at once each get their own key's signature (run with
+// -race).
+func TestConcurrentSigningWithDifferentKeys(t *testing.T) {
+	scheme := mustCompile(t, streamSpec("timestamp + method + path_query + body")) // streamSpec: stream_test.go
+	request := func(secret string) sign.Request {
+		return sign.Request{
+			Method: "POST", BaseURL: "https://api.example.test/v1", Target: "/orders?a=1", Body: []byte(`{"k":"v"}`),
+			Credentials: map[string]string{"api_key": "k", "api_secret": secret}, Time: time.UnixMilli(1700000000000),
+		}
+	}
+	secrets := []string{"s1", "s2", "a secret longer than one SHA-256 block, hashed first by HMAC: " + strings.Repeat("x", 64)}
+	want := map[string]string{}
+	for _, secret := range secrets {
+		res, err := scheme.Sign(request(secret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[secret] = res.Signature
+	}
+	errs := make(chan error, len(secrets))
+	for _, secret := range secrets {
+		go func() {
+			for range 200 {
+				res, err := scheme.Sign(request(secret))
+				if err == nil && res.Signature != want[secret] {
+					err = errors.New("signature " + res.Signature + ", want " + want[secret])
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range secrets {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -39,15 +39,25 @@ func (f TimestampFormat) valid() bool {
 
 // Format writes t in this format.
 func (f TimestampFormat) Format(t time.Time) string {
+	var buf [maxTimestampLen]byte
+	return string(f.append(buf[:0], t))
+}
+
+// maxTimestampLen is the longest a timestamp is written: a negative Unix
+// time in milliseconds, or a time in ISO 8601 form.
+const maxTimestampLen = 32
+
+// append appends t, written in this format, to dst.
+func (f TimestampFormat) append(dst []byte, t time.Time) []byte {
 	switch f {
 	case UnixSeconds:
-		return strconv.FormatInt(t.Unix(), 10)
+		return strconv.AppendInt(dst, t.Unix(), 10)
 	case UnixMillis:
-		return strconv.FormatInt(t.UnixMilli(), 10)
+		return strconv.AppendInt(dst, t.UnixMilli(), 10)
 	case ISO8601Millis:
-		return t.UTC().Format("2006-01-02T15:04:05.000Z")
+		return t.UTC().AppendFormat(dst, "2006-01-02T15:04:05.000Z")
 	}
-	return ""
+	return dst
 }
 
 // Parse reads a timestamp written in this format back into a time, for

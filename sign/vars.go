@@ -2,14 +2,9 @@ package sign
 
 import (
 	"bytes"
-	"crypto/hmac"
-	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"hash"
 	"strings"
 )
 
@@ -57,8 +52,12 @@ type Vars struct {
 	// request.
 	Settings map[string]string `expr:"settings"`
 
-	// stream is the request's streamed body, when it has one; Body is
-	// then empty.
+	// wholeBody is the request's body when the scheme reads it only
+	// whole (see Scheme.CanStream): it is then written into the message
+	// and digests from the caller's bytes, and Body stays empty.
+	wholeBody []byte
+	// stream is the request's streamed body, read once; Body is then
+	// empty.
 	stream *BodyStream
 }
 
@@ -133,37 +132,6 @@ func Functions() []Function {
 	return list
 }
 
-func hashByName(name string) (func() hash.Hash, bool) {
-	switch name {
-	case "sha1":
-		return sha1.New, true
-	case "sha256":
-		return sha256.New, true
-	case "sha384":
-		return sha512.New384, true
-	case "sha512":
-		return sha512.New, true
-	}
-	return nil, false
-}
-
-func digest(name string, s string) string {
-	switch name {
-	case "sha1":
-		d := sha1.Sum([]byte(s))
-		return string(d[:])
-	case "sha256":
-		d := sha256.Sum256([]byte(s))
-		return string(d[:])
-	case "sha384":
-		d := sha512.Sum384([]byte(s))
-		return string(d[:])
-	default:
-		d := sha512.Sum512([]byte(s))
-		return string(d[:])
-	}
-}
-
 // JSONObject writes pairs as a compact JSON object with string values, in
 // order, escaping as JavaScript's JSON.stringify does (no HTML escapes).
 func JSONObject(pairs []Pair) string {
@@ -223,29 +191,36 @@ func writeJSONString(b *bytes.Buffer, s string) {
 // decodeBase64 decodes standard base64, padded or not. Its error, like
 // every error an expression can return while signing, does not quote the
 // value: it may be the secret.
+//
+// A key is decoded into a buffer on the stack: the one allocation is the
+// result.
 func decodeBase64(s string) (string, error) {
 	s = strings.TrimRight(s, "=")
-	d, err := base64.RawStdEncoding.DecodeString(s)
+	var stack [2 * maxBlockSize]byte
+	d := sized(stack[:], base64.RawStdEncoding.DecodedLen(len(s)))
+	n, err := base64.RawStdEncoding.Decode(d, []byte(s))
 	if err != nil {
 		return "", errors.New("b64decode: the value is not valid base64")
 	}
-	return string(d), nil
+	return string(d[:n]), nil
 }
 
 // decodeHex decodes hex, upper or lower case; its error does not quote
 // the value either.
 func decodeHex(s string) (string, error) {
-	d, err := hex.DecodeString(s)
+	var stack [2 * maxBlockSize]byte
+	d := sized(stack[:], hex.DecodedLen(len(s)))
+	n, err := hex.Decode(d, []byte(s))
 	if err != nil {
 		return "", errors.New("hexdecode: the value is not valid hex")
 	}
-	return string(d), nil
+	return string(d[:n]), nil
 }
 
-// hmacString is hmac(): the hash is resolved when the expression is
-// compiled, so it cannot fail.
-func hmacString(newHash func() hash.Hash, key, message string) string {
-	m := hmac.New(newHash, []byte(key))
-	m.Write([]byte(message))
-	return string(m.Sum(nil))
+// sized returns n bytes of stack, or of the heap when stack is too short.
+func sized(stack []byte, n int) []byte {
+	if n > len(stack) {
+		return make([]byte, n)
+	}
+	return stack[:n]
 }
