@@ -278,9 +278,37 @@ func (s *Scheme) Sign(req Request) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
+		if !validHeaderValue(value) {
+			return nil, &HeaderValueError{Header: h.name, Inputs: h.value.identifiers}
+		}
 		res.Headers = append(res.Headers, Header{Name: h.name, Value: value})
 	}
 	return res, nil
+}
+
+// HeaderValueError is a header whose value would hold a line break or
+// another control character (from a credential, a setting or a timestamp
+// given with one): sent, it would split the header and inject others. The
+// value itself is not told, since it may come from a secret.
+type HeaderValueError struct {
+	Header string
+	// Inputs are the variables the header's value is made of.
+	Inputs []string
+}
+
+func (e *HeaderValueError) Error() string {
+	return fmt.Sprintf("the value of header %s would hold a line break or another control character (it is made of %s)", e.Header, strings.Join(e.Inputs, ", "))
+}
+
+// validHeaderValue reports whether v can be sent as a header value: no
+// control character but a horizontal tab (RFC 9110, field-value).
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; (c < ' ' && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // addParams evaluates parameters, adds them to the query or body, and

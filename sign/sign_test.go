@@ -304,3 +304,33 @@ func TestConcurrentSigningWithDifferentKeys(t *testing.T) {
 		}
 	}
 }
+
+// A header value with a line break (a credential or setting given with
+// one) is refused, naming the header and what it is made of, never the
+// value.
+func TestHeaderValuesWithControlCharactersAreRefused(t *testing.T) {
+	s := mustCompile(t, sign.Spec{
+		Credentials: []string{"api_key", "api_secret"}, Timestamp: sign.UnixMillis,
+		Settings: map[string]string{"w": "1"},
+		Hash:     "sha256", Message: "timestamp + body", Encoding: "hex",
+		Headers: []sign.Header{{Name: "X-Key", Value: "api_key"}, {Name: "X-Ts", Value: "timestamp"}, {Name: "X-W", Value: "settings.w"}, {Name: "X-Sig", Value: "signature"}},
+	})
+	for _, tc := range []struct {
+		req    sign.Request
+		header string
+	}{
+		{sign.Request{Credentials: map[string]string{"api_key": "k\r\nX-Injected: 1", "api_secret": "s"}, Timestamp: "1"}, "X-Key"},
+		{sign.Request{Credentials: map[string]string{"api_key": "k", "api_secret": "s"}, Timestamp: "1\nX: 1"}, "X-Ts"},
+		{sign.Request{Credentials: map[string]string{"api_key": "k", "api_secret": "s"}, Timestamp: "1", Settings: map[string]string{"w": "1\x00"}}, "X-W"},
+	} {
+		tc.req.Method, tc.req.BaseURL, tc.req.Target = "GET", "https://api.example.com", "/x"
+		_, err := s.Sign(tc.req)
+		var hv *sign.HeaderValueError
+		if !errors.As(err, &hv) || hv.Header != tc.header || strings.Contains(err.Error(), "Injected") {
+			t.Errorf("%s: got %v", tc.header, err)
+		}
+	}
+	if _, err := s.Sign(sign.Request{Method: "GET", BaseURL: "https://api.example.com", Target: "/x", Credentials: map[string]string{"api_key": "a\tb", "api_secret": "s"}, Timestamp: "1"}); err != nil {
+		t.Errorf("a tab is allowed: %v", err)
+	}
+}
