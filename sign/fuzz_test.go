@@ -340,7 +340,14 @@ func FuzzSign(f *testing.F) {
 		}
 		echoReq := req
 		echoReq.Fields = nil
-		echoReq.Body = bytes.Clone(body)
+		// The echo scheme sends the body in a header, where a control
+		// character is refused (HeaderValueError): keep them out.
+		echoReq.Body = bytes.Map(func(r rune) rune {
+			if r < ' ' || r == 0x7f {
+				return 'x'
+			}
+			return r
+		}, body)
 		echoRes, err, p := fuzzSignNoPanic(echo, echoReq)
 		if p != nil || err != nil {
 			t.Fatalf("echo scheme: Sign failed: %v %v", err, p)
