@@ -224,11 +224,15 @@ func TestRealKeyring(t *testing.T) {
 	}
 }
 
-// TestKeyringUnavailable: when there is no keyring at all (no session
-// bus, as on a headless machine), each command that needs it fails at
-// once through the real go-keyring, with one line on stderr naming the
-// environment-variable alternative and nothing on stdout, and exits 2;
-// remove and rename warn and succeed. It needs no keyring.
+// TestKeyringUnavailable: when there is no keyring at all (a session bus
+// address where nothing listens, or none set, as on a headless machine,
+// in a container or over SSH), each command that needs it fails at once,
+// with one line on stderr naming the environment-variable alternative and
+// nothing on stdout, and exits 2; remove and rename warn and succeed. It
+// needs no keyring. With no bus address set, go-keyring is not called at
+// all: its D-Bus library would autolaunch a dbus-daemon and a
+// gnome-keyring-daemon (where dbus-launch is installed) that outlive the
+// command.
 //
 // A keyring that never answers (a session bus that accepts connections and
 // never replies) waits out keystore's 5-second bound, which a process
@@ -258,46 +262,75 @@ func TestKeyringUnavailable(t *testing.T) {
 		{"rename", "", []string{"profile", "rename", "saved", "other"}, "store them again with 'hmacctl profile set-secret other'", "other"},
 		{"remove", "", []string{"profile", "remove", "saved"}, "delete them with your OS's keyring tool", "none"},
 	}
-	for _, c := range commands {
-		t.Run("no bus/"+c.name, func(t *testing.T) {
-			t.Parallel()
-			cfgDir := t.TempDir()
-			env := keyringEnv(cfgDir, "DBUS_SESSION_BUS_ADDRESS="+noBus)
-			// A saved profile whose secret would be in the keyring;
-			// --no-secret touches no keyring.
-			mustRun(t, bin, env, "", "profile", "add", "saved", "--vendor", "woox", "--api-key", testKey, "--no-secret")
-			r := runWithKeyring(t, bin, env, c.stdin, c.args...)
-			lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
-			if c.after != "" {
-				if r.code != 0 || len(lines) != 2 || !strings.HasPrefix(lines[0], "hmacctl: warning: ") || !strings.Contains(lines[0], c.want) {
-					t.Errorf("exit %d, stderr %q; want exit 0, one warning naming %q, then the result", r.code, r.stderr, c.want)
-				}
-			} else if r.code != 2 || len(lines) != 1 || !strings.HasPrefix(lines[0], "hmacctl: the OS keyring cannot be used") || !strings.Contains(lines[0], c.want) {
-				t.Errorf("exit %d, stderr %q; want exit 2 and one line naming %s", r.code, r.stderr, c.want)
-			}
-			if r.stdout != "" {
-				t.Errorf("stdout %q, want nothing", r.stdout)
-			}
-			if r.elapsed >= 10*time.Second {
-				t.Errorf("took %v, want well under 10s (keystore's bound is 5s)", r.elapsed)
-			}
-			t.Logf("exit %d in %v: %s", r.code, r.elapsed.Round(time.Millisecond), lines[0])
-			show := mustRun(t, bin, env, "", "profile", "list", "--json")
-			switch c.after {
-			case "":
-				// Nothing changed: the profile is still there, no new one.
-				if !strings.Contains(show.stdout, `"name": "saved"`) || strings.Contains(show.stdout, `"name": "new"`) {
-					t.Errorf("profiles after the failure:\n%s", show.stdout)
-				}
-			case "none":
-				if strings.Contains(show.stdout, `"name"`) {
-					t.Errorf("profiles after remove:\n%s", show.stdout)
-				}
-			default:
-				if !strings.Contains(show.stdout, `"name": "`+c.after+`"`) || strings.Contains(show.stdout, `"name": "saved"`) {
-					t.Errorf("profiles after rename:\n%s", show.stdout)
-				}
-			}
-		})
+	buses := []struct {
+		name string
+		env  []string // added to keyringEnv, which leaves the caller's bus out
+		want string   // on the line, too
+	}{
+		{"no bus", []string{"DBUS_SESSION_BUS_ADDRESS=" + noBus}, ""},
+		{"unset bus", nil, "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"},
 	}
+	for _, bus := range buses {
+		for _, c := range commands {
+			t.Run(bus.name+"/"+c.name, func(t *testing.T) {
+				t.Parallel()
+				cfgDir := t.TempDir()
+				env := append(withoutSessionBus(keyringEnv(cfgDir)), bus.env...)
+				// A saved profile whose secret may be in the keyring, as
+				// written before profiles said whether they keep any.
+				if err := os.WriteFile(filepath.Join(cfgDir, "config.toml"), []byte("[profiles.saved]\nvendor = \"woox\"\napi_key = \""+testKey+"\"\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				r := runWithKeyring(t, bin, env, c.stdin, c.args...)
+				if !strings.Contains(r.stderr, bus.want) {
+					t.Errorf("stderr %q does not say %q", r.stderr, bus.want)
+				}
+				if bus.env == nil && r.elapsed > time.Second {
+					t.Errorf("took %v without a bus; want no wait", r.elapsed)
+				}
+				lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+				if c.after != "" {
+					if r.code != 0 || len(lines) != 2 || !strings.HasPrefix(lines[0], "hmacctl: warning: ") || !strings.Contains(lines[0], c.want) {
+						t.Errorf("exit %d, stderr %q; want exit 0, one warning naming %q, then the result", r.code, r.stderr, c.want)
+					}
+				} else if r.code != 2 || len(lines) != 1 || !strings.HasPrefix(lines[0], "hmacctl: the OS keyring cannot be used") || !strings.Contains(lines[0], c.want) {
+					t.Errorf("exit %d, stderr %q; want exit 2 and one line naming %s", r.code, r.stderr, c.want)
+				}
+				if r.stdout != "" {
+					t.Errorf("stdout %q, want nothing", r.stdout)
+				}
+				if r.elapsed >= 10*time.Second {
+					t.Errorf("took %v, want well under 10s (keystore's bound is 5s)", r.elapsed)
+				}
+				t.Logf("exit %d in %v: %s", r.code, r.elapsed.Round(time.Millisecond), lines[0])
+				show := mustRun(t, bin, env, "", "profile", "list", "--json")
+				switch c.after {
+				case "":
+					// Nothing changed: the profile is still there, no new one.
+					if !strings.Contains(show.stdout, `"name": "saved"`) || strings.Contains(show.stdout, `"name": "new"`) {
+						t.Errorf("profiles after the failure:\n%s", show.stdout)
+					}
+				case "none":
+					if strings.Contains(show.stdout, `"name"`) {
+						t.Errorf("profiles after remove:\n%s", show.stdout)
+					}
+				default:
+					if !strings.Contains(show.stdout, `"name": "`+c.after+`"`) || strings.Contains(show.stdout, `"name": "saved"`) {
+						t.Errorf("profiles after rename:\n%s", show.stdout)
+					}
+				}
+			})
+		}
+	}
+}
+
+// withoutSessionBus is env without DBUS_SESSION_BUS_ADDRESS.
+func withoutSessionBus(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "DBUS_SESSION_BUS_ADDRESS=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }

@@ -19,8 +19,9 @@ import (
 // to the next "$ " line, are its exact standard output. "$ export A=B"
 // sets the environment for the rest of the block. "$ COMMAND &" starts a
 // server in the background: the test gives it a free port in place of
-// the one written (127.0.0.1:NNNN) and waits until it listens. "go run ."
-// (the quick start) runs the hmacctl the test built from the same code.
+// the one written (127.0.0.1:NNNN) and waits until it listens. "$ go
+// install ." (the quick start's) installs nothing: the PATH of every
+// block already has the hmacctl the test built from the same code.
 func TestREADMEExamples(t *testing.T) {
 	data, err := os.ReadFile("README.md")
 	if err != nil {
@@ -92,10 +93,10 @@ func runConsoleBlock(t *testing.T, b consoleBlock, bin string) {
 		}
 	}()
 	for _, step := range b.steps {
-		// "go run ." is the quick start's way to run hmacctl from a clone:
-		// the same code as the binary the test built.
-		command := strings.ReplaceAll(step.command, "go run . ", "hmacctl ")
-		cmd := hostPort.ReplaceAllStringFunc(command, func(addr string) string {
+		if strings.TrimSpace(step.command) == "go install ." {
+			continue // the test's PATH has the hmacctl built from this code
+		}
+		cmd := hostPort.ReplaceAllStringFunc(step.command, func(addr string) string {
 			if _, ok := ports[addr]; !ok {
 				ports[addr] = freeAddress(t)
 			}
@@ -159,4 +160,50 @@ func waitListening(t *testing.T, addr string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("nothing listens on %s", addr)
+}
+
+// The README states the Go version go.mod requires.
+func TestREADMEStatesGoModsGoVersion(t *testing.T) {
+	mod, err := os.ReadFile("go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^go (\d+\.\d+(\.\d+)?)$`).FindSubmatch(mod)
+	if m == nil {
+		t.Fatal("go.mod has no go line")
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stated := regexp.MustCompile(`Go (\d+\.\d+(\.\d+)?) or later`).FindAllSubmatch(readme, -1)
+	if len(stated) == 0 {
+		t.Fatal(`README.md states no "Go X.Y.Z or later"`)
+	}
+	for _, s := range stated {
+		if string(s[1]) != string(m[1]) {
+			t.Errorf("README.md says Go %s or later; go.mod says go %s", s[1], m[1])
+		}
+	}
+}
+
+// A binary built in the clone (go build -o hmacctl ., or GoReleaser's
+// dist/) stays out of git status.
+func TestBuiltBinariesAreIgnored(t *testing.T) {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("no git")
+	}
+	if err := exec.Command(git, "rev-parse", "--is-inside-work-tree").Run(); err != nil {
+		t.Skip("not in a git work tree")
+	}
+	for _, path := range []string{"hmacctl", "hmacctl.exe", "dist/hmacctl_linux_amd64_v1/hmacctl"} {
+		if err := exec.Command(git, "check-ignore", "-q", "--no-index", path).Run(); err != nil {
+			t.Errorf("git does not ignore %s (%v); add it to .gitignore", path, err)
+		}
+	}
+	// Only the binary at the top: the cmd folder and the like are kept.
+	if err := exec.Command(git, "check-ignore", "-q", "--no-index", "cmd/hmacctl").Run(); err == nil {
+		t.Error("git ignores cmd/hmacctl: anchor the pattern (/hmacctl)")
+	}
 }

@@ -9,9 +9,9 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Dynamic shell completion: profile names, vendor names, variants and
-// HTTP methods. Errors complete nothing: a broken config must not break
-// the shell.
+// Dynamic shell completion: profile names, vendor names, variants,
+// settings and HTTP methods. Errors complete nothing: a broken config
+// must not break the shell.
 
 func vendorNames(f *Factory) []string {
 	names := profiles.BuiltinNames()
@@ -46,7 +46,14 @@ func completeRequestArgs(f *Factory) cobra.CompletionFunc {
 	return func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		switch len(args) {
 		case 0:
-			return append(savedProfileNames(f), vendorNames(f)...), cobra.ShellCompDirectiveNoFileComp
+			// A saved profile named like a vendor hides it: one name, once.
+			names := savedProfileNames(f)
+			for _, v := range vendorNames(f) {
+				if !slices.Contains(names, v) {
+					names = append(names, v)
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
 		case 1:
 			return []string{"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"}, cobra.ShellCompDirectiveNoFileComp
 		}
@@ -83,4 +90,44 @@ func variantsOf(f *Factory, name string) []string {
 		out = append(out, v.Name+"\t"+strings.ReplaceAll(v.Description, "\n", " "))
 	}
 	return out
+}
+
+// completeSettingsOfArg completes --set with "NAME=" for each setting of
+// the vendor that the first argument names.
+func completeSettingsOfArg(f *Factory) cobra.CompletionFunc {
+	return func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if len(args) == 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return settingsOf(f, args[0], toComplete)
+	}
+}
+
+// completeSettingsOfFlag completes --set for the vendor named by another
+// flag's value.
+func completeSettingsOfFlag(f *Factory, vendor *string) cobra.CompletionFunc {
+	return func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		return settingsOf(f, *vendor, toComplete)
+	}
+}
+
+// settingsOf completes a setting's name, followed by "=" and no space;
+// the value is the user's.
+func settingsOf(f *Factory, name, toComplete string) ([]string, cobra.ShellCompDirective) {
+	if strings.Contains(toComplete, "=") {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	r, err := resolveProfile(f, name)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	scheme, err := r.Vendor.Scheme("")
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []string
+	for _, s := range slices.Sorted(maps.Keys(scheme.Settings())) {
+		out = append(out, s+"=\t"+strings.ReplaceAll(scheme.SettingDocs[s], "\n", " "))
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 }

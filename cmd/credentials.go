@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/hmacctl/hmacctl/profiles"
@@ -62,6 +63,8 @@ func workspaceError(err error) error {
 		file      *workspace.CredentialFileError
 		keyring   *workspace.KeyringError
 		variant   *profiles.UnknownVariantError
+		vendor    *profiles.UnknownVendorError
+		value     *workspace.SettingValueError
 		alreadyUs *UsageError
 	)
 	switch {
@@ -70,15 +73,35 @@ func workspaceError(err error) error {
 	case errors.As(err, &config):
 		return usageErrorf("%v; fix or move the config file", config.Err)
 	case errors.As(err, &unknown):
+		if hint := didYouMean(unknown.Name, slices.Concat(unknown.Profiles, unknown.Vendors), plain); hint != "" {
+			return usageErrorf("no profile or vendor named %q%s", unknown.Name, hint)
+		}
 		return usageErrorf("%v; see 'hmacctl profile list'", err)
+	case errors.As(err, &vendor):
+		if hint := didYouMean(vendor.Name, vendor.Known, plain); hint != "" {
+			return usageErrorf("unknown vendor %q%s", vendor.Name, hint)
+		}
+		return usageErrorf("%v; see 'hmacctl profile vendors'", err)
 	case errors.As(err, &broken):
 		return usageErrorf("%v; fix it with 'hmacctl profile add %s --vendor VENDOR --force'", err, broken.Profile)
 	case errors.As(err, &variant):
+		if hint := didYouMean(variant.Variant, variant.Known, plain); hint != "" {
+			return usageErrorf("vendor %s has no variant %q%s", variant.Vendor, variant.Variant, hint)
+		}
 		return usageErrorf("%v; drop --variant for the default reading", err)
 	case errors.As(err, &baseURL):
 		return usageErrorf("--base-url %q is not an http(s) URL like https://api.example.com/v1", baseURL.URL)
 	case errors.As(err, &setting):
-		return usageErrorf("--set %s: %v", setting.Name, err)
+		return usageErrorf("--set %s: %v%s", setting.Name, err, didYouMean(setting.Name, setting.Known, plain))
+	case errors.As(err, &value):
+		example := ""
+		if value.Default != "" {
+			example = ", such as " + value.Default
+		}
+		if value.Profile != "" {
+			return usageErrorf("profile %s's setting %s=%s in the config file: %s's %s is %s%s; fix the config file, or override it with --set %s=VALUE", value.Profile, value.Name, value.Value, value.Vendor, value.Name, value.Type.Phrase(), example, value.Name)
+		}
+		return usageErrorf("--set %s=%s: %s's %s is %s%s", value.Name, value.Value, value.Vendor, value.Name, value.Type.Phrase(), example)
 	case errors.As(err, &missing):
 		return missingCredential(missing)
 	case errors.As(err, &file):

@@ -41,8 +41,14 @@ message = 'timestamp + method + path + body'
 // profiles (main on bitget, ci on the user's own vendor acme) and acme.
 func completionFactory(t *testing.T) *Factory {
 	t.Helper()
+	return configFactory(t, completionConfig)
+}
+
+// configFactory is testFactory over a config file holding config.
+func configFactory(t *testing.T, config string) *Factory {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "config.toml")
-	if err := os.WriteFile(path, []byte(completionConfig), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := profiles.LoadConfig(path)
@@ -102,6 +108,11 @@ func TestDynamicCompletion(t *testing.T) {
 		{args: []string{"profile", "add", "x", "--vendor", ""}, want: append([]string{"acme"}, builtin...)},
 		{args: []string{"profile", "add", "x", "--vendor", "bitget", "--variant", ""}, want: []string{"encoded-query"}, exactly: true},
 		{args: []string{"profile", "add", "x", "--vendor", "acme", "--variant", ""}, want: []string{"legacy"}, exactly: true},
+		// --print, --color: their values.
+		{args: []string{"sign", "woox", "GET", "/x", "--print", ""}, want: []string{"canonical", "signature", "headers", "curl", "json"}, exactly: true},
+		{args: []string{"verify", "woox", "GET", "/x", "--print", ""}, want: []string{"json"}, exactly: true},
+		{args: []string{"sign", "woox", "GET", "/x", "--color", ""}, want: []string{"auto", "always", "never"}, exactly: true},
+		{args: []string{"profile", "list", "--color", ""}, want: []string{"auto", "always", "never"}, exactly: true},
 		// Commands that take a saved profile.
 		{args: []string{"profile", "show", ""}, want: []string{"ci", "main"}, exactly: true},
 		{args: []string{"profile", "remove", ""}, want: []string{"ci", "main"}, exactly: true},
@@ -118,6 +129,38 @@ func TestDynamicCompletion(t *testing.T) {
 		if !inOrder(got, tt.want) {
 			t.Errorf("__complete %q = %q, want %q among them in that order", tt.args, got, tt.want)
 		}
+	}
+}
+
+// --set completes the settings of the vendor typed, as NAME= with no
+// space after, for the value.
+func TestSettingCompletion(t *testing.T) {
+	directive := ":" + strconv.Itoa(int(cobra.ShellCompDirectiveNoFileComp|cobra.ShellCompDirectiveNoSpace))
+	for _, tt := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"sign", "binance", "GET", "/x", "--set", ""}, []string{"recvWindow="}},
+		{[]string{"request", "bitmex", "GET", "/x", "--set", ""}, []string{"expires="}},
+		{[]string{"profile", "add", "x", "--vendor", "kucoin", "--set", ""}, []string{"keyVersion="}},
+		{[]string{"sign", "woox", "GET", "/x", "--set", ""}, nil},
+	} {
+		got, d := complete(t, completionFactory(t), tt.args...)
+		if !slices.Equal(got, tt.want) || (tt.want != nil && d != directive) {
+			t.Errorf("__complete %q = %q, %s; want %q, %s", tt.args, got, d, tt.want, directive)
+		}
+	}
+	if got, _ := complete(t, completionFactory(t), "sign", "binance", "GET", "/x", "--set", "recvWindow="); len(got) != 0 {
+		t.Errorf("the value completed as %q, want nothing", got)
+	}
+}
+
+// A saved profile named like a vendor hides it: the name is offered once.
+func TestCompletionListsANameOnce(t *testing.T) {
+	f := configFactory(t, "[profiles.woox]\nvendor = \"woox\"\n[profiles.acct]\nvendor = \"okx\"\n")
+	got, _ := complete(t, f, "sign", "")
+	if want := append([]string{"acct", "woox"}, slices.DeleteFunc(profiles.BuiltinNames(), func(s string) bool { return s == "woox" })...); !slices.Equal(got, want) {
+		t.Errorf("__complete sign '' = %q, want %q", got, want)
 	}
 }
 

@@ -44,13 +44,14 @@ func (r *requestFlags) register(f *Factory, c *cobra.Command) {
 	fl.VarP(fieldFlag{&r.Fields, false}, "raw-field", "f", "add a string field key=value (JSON body, or query for GET/HEAD/DELETE)")
 	fl.VarP(fieldFlag{&r.Fields, true}, "field", "F", "add a typed field key=value: a number, true, false, null, JSON, or @FILE holding JSON")
 	fl.StringVar(&r.Timestamp, "timestamp", "", "sign and send exactly this timestamp (in the vendor's own form) instead of the clock")
-	fl.DurationVar(&r.TimeOffset, "time-offset", 0, "shift the clock by this duration (e.g. -1.5s, 200ms) before signing")
+	durationVar(fl, &r.TimeOffset, "time-offset", 0, "shift the clock by this duration before signing: 200ms, -1.5s, 30 (seconds), 1d")
 	fl.StringVar(&r.BaseURL, "base-url", "", "override the vendor's base URL")
 	fl.StringVar(&r.Variant, "variant", "", "use a named variant of the vendor's scheme (see docs/vendors.md)")
 	fl.StringVar(&r.APIKey, "api-key", "", "the API key (not secret); default $HMACCTL_API_KEY")
 	c.ValidArgsFunction = completeRequestArgs(r.factory)
 	_ = c.RegisterFlagCompletionFunc("variant", completeVariantOfArg(r.factory))
 	fl.StringArrayVar(&r.Settings, "set", nil, "override a vendor setting name=value (e.g. recvWindow=10000)")
+	_ = c.RegisterFlagCompletionFunc("set", completeSettingsOfArg(r.factory))
 }
 
 // preparedRequest is a request ready to sign, with what the command needs
@@ -80,6 +81,9 @@ func (r *requestFlags) prepare(f *Factory, profileName, method, target string) (
 	if err := checkTarget(target); err != nil {
 		return nil, err
 	}
+	if r.Timestamp != "" && r.TimeOffset != 0 {
+		return nil, usageErrorf("--time-offset shifts the clock, but --timestamp is signed in its place, so the offset would be ignored; drop one of them")
+	}
 	o, err := r.overrides()
 	if err != nil {
 		return nil, err
@@ -87,6 +91,10 @@ func (r *requestFlags) prepare(f *Factory, profileName, method, target string) (
 	resolved, err := f.Workspace().Resolve(profileName, o)
 	if err != nil {
 		return nil, workspaceError(err)
+	}
+	warnAll(f, resolved.Warnings)
+	if err := checkQuery(resolved.Scheme, target); err != nil {
+		return nil, err
 	}
 	req := sign.Request{
 		Method:      strings.ToUpper(method),
@@ -105,8 +113,11 @@ func (r *requestFlags) prepare(f *Factory, profileName, method, target string) (
 			if req.Body, err = r.body(f); err != nil {
 				return nil, err
 			}
+			warnBodyFormat(f, resolved.Scheme, req.Body)
 		}
 	} else if req.Fields, err = r.fields(f); err != nil {
+		return nil, err
+	} else if err := checkFields(resolved.Scheme, req.Method, req.Fields); err != nil {
 		return nil, err
 	}
 	return &preparedRequest{Scheme: resolved.Scheme, Request: req, Sources: resolved.Sources}, nil

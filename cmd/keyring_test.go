@@ -3,6 +3,7 @@ package cmd
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -58,6 +59,12 @@ type run struct {
 
 func (p *inProcess) run(stdin string, args ...string) run {
 	p.t.Helper()
+	return p.runEnv(nil, stdin, args...)
+}
+
+// runEnv is run with the environment env.
+func (p *inProcess) runEnv(env map[string]string, stdin string, args ...string) run {
+	p.t.Helper()
 	f := NewFactory()
 	ios, in, out, errOut := Test()
 	in.WriteString(stdin)
@@ -66,7 +73,7 @@ func (p *inProcess) run(stdin string, args ...string) run {
 		if name == "HMACCTL_CONFIG" {
 			return p.configPath
 		}
-		return ""
+		return env[name]
 	}
 	f.Keystore = func() keystore.Store { return p.store }
 	// Main reads its arguments from os.Args, as in a process: these tests
@@ -125,12 +132,9 @@ func TestKeyringNeverAnswers(t *testing.T) {
 				// behind it replaced.
 				store: &keystore.OS{Timeout: keyringBound, Keyring: hung},
 			}
-			// A saved profile whose secret would be in the keyring;
-			// --no-secret touches no keyring.
-			p.mustRun("", "profile", "add", "saved", "--vendor", "woox", "--api-key", testKey, "--no-secret")
-			if n := hung.asked.Load(); n != 0 {
-				t.Fatalf("profile add --no-secret asked the keyring %d times", n)
-			}
+			// A saved profile whose secret may be in the keyring, as
+			// written before profiles said whether they keep any.
+			writeFile(t, p.configPath, "[profiles.saved]\nvendor = \"woox\"\napi_key = \""+testKey+"\"\n")
 
 			r := p.run(c.stdin, c.args...)
 			lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
@@ -170,6 +174,68 @@ func TestKeyringNeverAnswers(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A profile saved with --no-secret says so in the config, and nothing
+// asks the keyring for it: signing says which variables to set, show says
+// the secret is not set, rename and remove say nothing about keyring
+// items. The keyring here never answers, so one question would show as a
+// wait and a warning.
+func TestProfileWithoutSecretsAsksNoKeyring(t *testing.T) {
+	hung := newHungKeyring(t)
+	p := &inProcess{t: t, configPath: filepath.Join(t.TempDir(), "config.toml"), store: &keystore.OS{Timeout: keyringBound, Keyring: hung}}
+	p.mustRun("", "profile", "add", "ci", "--vendor", "woox", "--api-key", "k", "--no-secret")
+	if data, err := os.ReadFile(p.configPath); err != nil || !strings.Contains(string(data), "secrets = false") {
+		t.Errorf("config: %s, %v", data, err)
+	}
+	r := p.run("", "sign", "ci", "GET", "/v3/x")
+	if r.code != 2 || r.stderr != "hmacctl: missing API secret for profile ci; store it with 'hmacctl profile set-secret ci', or set HMACCTL_API_SECRET or HMACCTL_API_SECRET_FILE\n" {
+		t.Errorf("sign: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := p.mustRun("", "profile", "show", "ci"); !strings.Contains(r.stdout, "api_secret      not set") {
+		t.Errorf("show:\n%s", r.stdout)
+	}
+	if r := p.mustRun("", "profile", "rename", "ci", "ci2"); r.stderr != "Renamed profile ci to ci2\n" {
+		t.Errorf("rename: stderr %q, want the result alone", r.stderr)
+	}
+	if r := p.mustRun("", "profile", "remove", "ci2"); r.stderr != "Removed profile ci2\n" {
+		t.Errorf("remove: stderr %q, want the result alone", r.stderr)
+	}
+	if n := hung.asked.Load(); n != 0 {
+		t.Errorf("the keyring was asked %d times", n)
+	}
+}
+
+// Without a D-Bus session bus, the real keystore answers at once that the
+// keyring cannot be used, and the commands say which variables and flag
+// to use instead, as for any unusable keyring.
+func TestNoSessionBus(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the Secret Service on D-Bus is Linux's keyring")
+	}
+	p := &inProcess{t: t, configPath: filepath.Join(t.TempDir(), "config.toml"), store: &keystore.OS{Getenv: func(string) string { return "" }}}
+	r := p.run("s3cret\n", "profile", "add", "main", "--vendor", "woox", "--api-key", "k", "--secret-stdin")
+	want := "hmacctl: the OS keyring cannot be used (read: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)); keep the secrets in environment variables instead (HMACCTL_API_SECRET, HMACCTL_API_PASSPHRASE, HMACCTL_TOKEN, or their _FILE forms), and add the profile with --no-secret\n"
+	if r.code != 2 || r.stdout != "" || r.stderr != want {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and %q", r.code, r.stdout, r.stderr, want)
+	}
+	if r.elapsed > 100*time.Millisecond {
+		t.Errorf("took %v; want no wait", r.elapsed)
+	}
+	writeFile(t, p.configPath, "[profiles.saved]\nvendor = \"woox\"\napi_key = \"k\"\n")
+	r = p.run("", "sign", "saved", "GET", "/v3/x")
+	want = "hmacctl: the OS keyring cannot be used (read: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)); set HMACCTL_API_SECRET or HMACCTL_API_SECRET_FILE instead (or HMACCTL_SAVED_API_SECRET)\n"
+	if r.code != 2 || r.stdout != "" || r.stderr != want {
+		t.Errorf("sign: exit %d, stdout %q, stderr %q; want exit 2 and %q", r.code, r.stdout, r.stderr, want)
+	}
+}
+
+// writeFile writes a test file.
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -105,6 +105,15 @@ func profileError(err error) error {
 	return workspaceError(err)
 }
 
+// warnOutcome says what a profile change left undone in the keyring,
+// and what its name hides.
+func warnOutcome(f *Factory, done *workspace.Outcome, name string) {
+	warnKeyring(f, done.Warning)
+	if done.Hides != "" {
+		fmt.Fprintf(f.IO.ErrOut, "hmacctl: warning: profile %s hides the vendor %s: PROFILE %s now means the profile; give the profile another name to use the vendor by its name\n", name, done.Hides, name)
+	}
+}
+
 // warnKeyring says what a profile change left undone in the keyring.
 func warnKeyring(f *Factory, warning error) {
 	var left *workspace.KeyringLeftError
@@ -182,7 +191,7 @@ func newCmdProfileAdd(f *Factory) *cobra.Command {
 				}
 				return profileError(err)
 			}
-			warnKeyring(f, done.Warning)
+			warnOutcome(f, done, name)
 			where := ""
 			if len(secrets) > 0 {
 				where = "; secrets in the OS keyring (service hmacctl, account " + name + "/...)"
@@ -206,6 +215,7 @@ func newCmdProfileAdd(f *Factory) *cobra.Command {
 		return vendorNames(f), cobra.ShellCompDirectiveNoFileComp
 	})
 	_ = c.RegisterFlagCompletionFunc("variant", completeVariantOfFlag(f, &vendorName))
+	_ = c.RegisterFlagCompletionFunc("set", completeSettingsOfFlag(f, &vendorName))
 	return c
 }
 
@@ -391,7 +401,7 @@ func newCmdProfileRename(f *Factory) *cobra.Command {
 				}
 				return profileError(err)
 			}
-			warnKeyring(f, done.Warning)
+			warnOutcome(f, done, newName)
 			fmt.Fprintf(f.IO.ErrOut, "Renamed profile %s to %s\n", oldName, newName)
 			return nil
 		},

@@ -82,7 +82,7 @@ Exit codes: 0 for 1xx-3xx; 4 for 4xx and 5 for 5xx, with the body printed;
 	fl.StringVar(&opts.JQ, "jq", "", "filter a JSON response with a jq expression")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "sign and print the request without sending it")
 	fl.BoolVar(&opts.NoFail, "no-fail", false, "exit 0 whatever the HTTP status")
-	fl.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "limit for each attempt: connect, TLS and the whole response")
+	durationVar(fl, &opts.Timeout, "timeout", 30*time.Second, "limit for each attempt: connect, TLS and the whole response")
 	fl.IntVar(&opts.Retries, "retry", 0, "retry up to N times on network errors, 429 and 5xx (idempotent methods only)")
 	fl.BoolVar(&opts.RetryAll, "retry-all", false, "with --retry, retry POST and PATCH too")
 	fl.BoolVar(&opts.SyncTime, "sync-time", false, "read the server's Date header first and sign with its clock")

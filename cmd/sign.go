@@ -51,7 +51,7 @@ a vendor of your own in the config, or a built-in vendor.`,
 			opts.Profile, opts.Method, opts.Path = args[0], args[1], args[2]
 			opts.Request.DataGiven = c.Flags().Changed("data")
 			if opts.Print != "" && !contains(printModes(), opts.Print) {
-				return usageErrorf("--print %q is not one of %s", opts.Print, strings.Join(printModes(), ", "))
+				return usageErrorf("--print %q is not one of %s%s", opts.Print, strings.Join(printModes(), ", "), didYouMean(opts.Print, printModes(), plain))
 			}
 			if runF != nil {
 				return runF(opts)
@@ -60,6 +60,13 @@ a vendor of your own in the config, or a built-in vendor.`,
 		},
 	}
 	c.Flags().StringVar(&opts.Print, "print", "", "what to print: "+strings.Join(printModes(), "|")+" (default: a readable view)")
+	_ = c.RegisterFlagCompletionFunc("print", cobra.FixedCompletions([]string{
+		"canonical\tthe exact bytes signed",
+		"signature\tthe signature",
+		"headers\tone Name: value a line",
+		"curl\ta runnable curl command",
+		"json\tone JSON object",
+	}, cobra.ShellCompDirectiveNoFileComp))
 	opts.Request.register(f, c)
 	return c
 }
@@ -149,7 +156,7 @@ func shellQuote(s string) string {
 
 type signOutput struct {
 	Vendor          string             `json:"vendor"`
-	Variant         string             `json:"variant,omitempty"`
+	Variant         *string            `json:"variant"`
 	Method          string             `json:"method"`
 	URL             string             `json:"url"`
 	Body            *string            `json:"body"`
@@ -166,7 +173,7 @@ type signOutput struct {
 func signJSON(res *sign.Result, prepared *preparedRequest) signOutput {
 	o := signOutput{
 		Vendor:          prepared.Scheme.Vendor,
-		Variant:         prepared.Scheme.Variant,
+		Variant:         nullIfEmpty(prepared.Scheme.Variant),
 		Method:          res.Method,
 		URL:             res.URL,
 		Timestamp:       res.Timestamp,
@@ -195,6 +202,15 @@ func signJSON(res *sign.Result, prepared *preparedRequest) signOutput {
 		o.HeaderOrder = append(o.HeaderOrder, h.Name)
 	}
 	return o
+}
+
+// nullIfEmpty is s for JSON, null when it is empty: a field that is
+// always there, null when there is nothing to say.
+func nullIfEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {

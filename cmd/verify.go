@@ -113,7 +113,7 @@ to sign side by side. Without --signature it prints every reading.`,
 				return usageErrorf("--request takes the signature, timestamp and body from the captured request; drop --signature, --timestamp, -d, -f and -F")
 			}
 			if opts.Print != "" && opts.Print != "json" {
-				return usageErrorf("--print %q: verify prints text or json", opts.Print)
+				return usageErrorf("--print %q: verify prints text or json%s", opts.Print, didYouMean(opts.Print, []string{"json"}, plain))
 			}
 			if runF != nil {
 				return runF(opts)
@@ -125,10 +125,11 @@ to sign side by side. Without --signature it prints every reading.`,
 	fl := c.Flags()
 	fl.StringVar(&opts.Signature, "signature", "", "the signature to check")
 	fl.StringVar(&opts.RequestFile, "request", "", "a raw HTTP/1.1 request to check: FILE, or - for stdin")
-	fl.DurationVar(&opts.MaxAge, "max-age", 5*time.Minute, "reject a received timestamp further than this from the clock (default: the vendor's documented bound, else 5m; 0 disables the check; a --timestamp you typed is checked only when this is given)")
+	durationVar(fl, &opts.MaxAge, "max-age", 5*time.Minute, "reject a received timestamp further than this from the clock (default: the vendor's documented bound, else 5m; 0 disables the check; a --timestamp you typed is checked only when this is given)")
 	fl.BoolVar(&opts.Explain, "explain", false, "on a mismatch, search the plausible readings for one that reproduces the signature")
 	fl.StringVar(&opts.Compare, "compare", "", "a string to sign from elsewhere (TEXT or @FILE), diffed with hmacctl's")
 	fl.StringVar(&opts.Print, "print", "", "json for one JSON object")
+	_ = c.RegisterFlagCompletionFunc("print", cobra.FixedCompletions([]string{"json\tone JSON object"}, cobra.ShellCompDirectiveNoFileComp))
 	fl.StringVar(&opts.Listen, "listen", "", "serve a verifying server on ADDR (host:port; host 127.0.0.1 when empty)")
 	fl.Int64Var(&opts.MaxBody, "max-body", 8<<20, "with --listen, the largest request body accepted, in bytes")
 	fl.BoolVar(&opts.Reveal, "reveal-expected", false, "with --listen, put the expected signature in a 401 answer (hands out valid signatures: local debugging only)")
@@ -574,7 +575,7 @@ func (r *verifyReport) json() map[string]any {
 	out := map[string]any{
 		"ok":               r.OK,
 		"vendor":           r.Vendor,
-		"variant":          r.Variant,
+		"variant":          nullIfEmpty(r.Variant),
 		"timestamp":        r.Timestamp,
 		"canonical_base64": base64.StdEncoding.EncodeToString(r.Canonical),
 		"expected":         r.Expected,

@@ -29,18 +29,23 @@ type BuildInfo struct {
 	Version string
 	Commit  string
 	Date    string
+	// GoVersion and Platform ("linux/amd64") are the toolchain's record,
+	// shown when there is no commit to identify the build by.
+	GoVersion string
+	Platform  string
 }
 
 // ReadBuild returns the build's version, commit and date: the values
 // injected with -ldflags, else the toolchain's build information, else
-// "dev" for the version and nothing for the others.
+// "dev" for the version and nothing for the others; and the toolchain's
+// Go version and platform.
 func ReadBuild() BuildInfo {
 	b := BuildInfo{Version: version, Commit: commit, Date: date}
 	if info, ok := readBuildInfo(); ok && info != nil {
 		if b.Version == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
 			b.Version = info.Main.Version
 		}
-		var revision, modified, vcsTime string
+		var revision, modified, vcsTime, goos, goarch string
 		for _, s := range info.Settings {
 			switch s.Key {
 			case "vcs.revision":
@@ -49,7 +54,15 @@ func ReadBuild() BuildInfo {
 				modified = s.Value
 			case "vcs.time":
 				vcsTime = s.Value
+			case "GOOS":
+				goos = s.Value
+			case "GOARCH":
+				goarch = s.Value
 			}
+		}
+		b.GoVersion = info.GoVersion
+		if goos != "" && goarch != "" {
+			b.Platform = goos + "/" + goarch
 		}
 		if b.Commit == "" && revision != "" {
 			b.Commit = shortRevision(revision)
@@ -77,7 +90,11 @@ func shortRevision(rev string) string {
 }
 
 // String is the version as --version shows it after "hmacctl version":
-// "v1.2.3 (commit abc1234, built 2026-11-23T10:00:00Z)", or just "dev".
+// "v1.2.3 (commit abc1234, built 2026-11-23T10:00:00Z)". Without a
+// commit it says what the toolchain recorded instead, and for a build
+// from a checkout without VCS stamping (go build -buildvcs=false, or
+// GOFLAGS=-buildvcs=false) that the commit is unknown:
+// "dev (no commit recorded: built without VCS stamping; go1.26.8 linux/amd64)".
 func (b BuildInfo) String() string {
 	var extra []string
 	if b.Commit != "" {
@@ -85,6 +102,14 @@ func (b BuildInfo) String() string {
 	}
 	if b.Date != "" {
 		extra = append(extra, "built "+b.Date)
+	}
+	if b.Commit == "" && b.GoVersion != "" {
+		toolchain := strings.TrimSpace(b.GoVersion + " " + b.Platform)
+		if b.Version == "dev" {
+			extra = append(extra, "no commit recorded: built without VCS stamping; "+toolchain)
+		} else {
+			extra = append(extra, toolchain)
+		}
 	}
 	if len(extra) == 0 {
 		return b.Version

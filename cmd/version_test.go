@@ -23,6 +23,14 @@ func vcsBuild(mainVersion string, settings ...string) *debug.BuildInfo {
 	return info
 }
 
+// toolchain adds what every build records: the Go version and the
+// platform.
+func toolchain(info *debug.BuildInfo) *debug.BuildInfo {
+	info.GoVersion = "go1.26.8"
+	info.Settings = append(info.Settings, debug.BuildSetting{Key: "GOOS", Value: "linux"}, debug.BuildSetting{Key: "GOARCH", Value: "amd64"})
+	return info
+}
+
 func TestVersionString(t *testing.T) {
 	const rev = "abc1234def5678abc1234def5678abc1234def56"
 	for _, tt := range []struct {
@@ -47,6 +55,21 @@ func TestVersionString(t *testing.T) {
 			name: "go install module@v1.2.3: module version, no VCS",
 			info: vcsBuild("v1.2.3"),
 			want: "v1.2.3", wantUAV: "v1.2.3",
+		},
+		{
+			name: "go install module@v1.2.3: the toolchain's record beside the module version",
+			info: toolchain(vcsBuild("v1.2.3")),
+			want: "v1.2.3 (go1.26.8 linux/amd64)", wantUAV: "v1.2.3",
+		},
+		{
+			name: "go build -buildvcs=false in a checkout: no commit, said so, with the toolchain's record",
+			info: toolchain(vcsBuild("(devel)")),
+			want: "dev (no commit recorded: built without VCS stamping; go1.26.8 linux/amd64)", wantUAV: "dev",
+		},
+		{
+			name: "go build with the VCS stamp: the commit identifies it",
+			info: toolchain(vcsBuild("v0.0.0-20261124002115-d5d807bd5cfa", "vcs.revision", rev, "vcs.time", "2026-11-24T00:21:15Z")),
+			want: "v0.0.0-20261124002115-d5d807bd5cfa (commit abc1234, built 2026-11-24T00:21:15Z)", wantUAV: "v0.0.0-20261124002115-d5d807bd5cfa",
 		},
 		{
 			name: "go build in a checkout with local changes",

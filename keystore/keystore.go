@@ -8,6 +8,8 @@ package keystore
 import (
 	"errors"
 	"fmt"
+	"os"
+	"runtime"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -47,9 +49,20 @@ func Account(profile, credential string) string { return profile + "/" + credent
 // is zero.
 const DefaultTimeout = 5 * time.Second
 
+// ErrNoSessionBus says that the Secret Service cannot be reached because
+// there is no D-Bus session bus to reach it on.
+var ErrNoSessionBus = errors.New("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
+
 // OS is the Store of the operating system's keyring. Each call is bounded
 // by Timeout: a keyring that does not answer in time gives an
 // *UnavailableError, and so does any error other than "not found".
+//
+// On Linux and the BSDs the keyring is the Secret Service, on the D-Bus
+// session bus. Without DBUS_SESSION_BUS_ADDRESS (a container, CI, an SSH
+// session) no call is made and each one is an *UnavailableError wrapping
+// ErrNoSessionBus at once: go-keyring's D-Bus library would otherwise
+// autolaunch a dbus-daemon and a gnome-keyring-daemon that nobody stops,
+// wait for them, and fail anyway.
 type OS struct {
 	// Timeout bounds each call; zero means DefaultTimeout.
 	Timeout time.Duration
@@ -58,6 +71,9 @@ type OS struct {
 	// bound and the same errors, which is how tests show what a keyring
 	// that never answers does to a command.
 	Keyring Store
+	// Getenv reads the environment, for DBUS_SESSION_BUS_ADDRESS; nil
+	// means os.Getenv.
+	Getenv func(string) string
 }
 
 // NewOS returns the OS keyring with DefaultTimeout per call.
@@ -90,6 +106,9 @@ func (s *OS) Delete(service, account string) error {
 func (s *OS) bounded(op string, call func(Store) error) error {
 	k := s.Keyring
 	if k == nil {
+		if err := s.checkSessionBus(); err != nil {
+			return &UnavailableError{Op: op, Err: err}
+		}
 		k = goKeyring{}
 	}
 	timeout := s.Timeout
@@ -115,6 +134,33 @@ func (s *OS) bounded(op string, call func(Store) error) error {
 	case <-timer.C:
 		return &UnavailableError{Op: op, Err: fmt.Errorf("no answer within %s", timeout)}
 	}
+}
+
+// checkSessionBus returns ErrNoSessionBus where go-keyring talks to the
+// Secret Service over D-Bus and no session bus is set.
+func (s *OS) checkSessionBus() error {
+	if !usesSessionBus(runtime.GOOS) {
+		return nil
+	}
+	getenv := s.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		return ErrNoSessionBus
+	}
+	return nil
+}
+
+// usesSessionBus reports whether go-keyring reaches the keyring over the
+// D-Bus session bus on goos: Linux and the BSDs (go-keyring's
+// keyring_unix.go).
+func usesSessionBus(goos string) bool {
+	switch goos {
+	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly":
+		return true
+	}
+	return false
 }
 
 // goKeyring is the operating system's keyring, through go-keyring.

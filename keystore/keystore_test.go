@@ -2,6 +2,7 @@ package keystore
 
 import (
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -9,10 +10,19 @@ import (
 	"github.com/zalando/go-keyring"
 )
 
+// withBus is the environment of a session with a D-Bus session bus, so
+// that calls reach go-keyring (here its mock) on every system.
+func withBus(name string) string {
+	if name == "DBUS_SESSION_BUS_ADDRESS" {
+		return "unix:path=/run/user/1000/bus"
+	}
+	return ""
+}
+
 // go-keyring's own in-memory mock stands in for the OS keyring.
 func TestOSStoreOverGoKeyringMock(t *testing.T) {
 	keyring.MockInit()
-	s := NewOS()
+	s := &OS{Getenv: withBus}
 	if _, err := s.Get(Service, Account("p", "api_secret")); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("Get of a missing item: %v", err)
 	}
@@ -32,10 +42,62 @@ func TestOSStoreOverGoKeyringMock(t *testing.T) {
 
 func TestOSStoreErrorsAreUnavailable(t *testing.T) {
 	keyring.MockInitWithError(errors.New("org.freedesktop.DBus.Error.ServiceUnknown"))
-	_, err := NewOS().Get(Service, "p/api_secret")
+	_, err := (&OS{Getenv: withBus}).Get(Service, "p/api_secret")
 	var unavailable *UnavailableError
 	if !errors.As(err, &unavailable) || unavailable.Op != "read" {
 		t.Fatalf("got %v, want an UnavailableError", err)
+	}
+}
+
+// Where the keyring is the Secret Service (Linux, the BSDs) and no session
+// bus is set, go-keyring is not called at all: its D-Bus library would
+// autolaunch daemons that outlive the process. Every call is an
+// UnavailableError at once, naming the variable. go-keyring's mock, which
+// would answer, shows that no call reached it.
+func TestOSStoreWithoutASessionBus(t *testing.T) {
+	if !usesSessionBus(runtime.GOOS) {
+		t.Skipf("%s's keyring needs no D-Bus session bus", runtime.GOOS)
+	}
+	keyring.MockInit()
+	noBus := &OS{Getenv: func(string) string { return "" }}
+	for op, call := range map[string]func() error{
+		"read":   func() error { _, err := noBus.Get(Service, Account("p", "api_secret")); return err },
+		"write":  func() error { return noBus.Set(Service, Account("p", "api_secret"), "s3cret") },
+		"delete": func() error { return noBus.Delete(Service, Account("p", "api_secret")) },
+	} {
+		start := time.Now()
+		err := call()
+		var unavailable *UnavailableError
+		if !errors.As(err, &unavailable) || unavailable.Op != op || !errors.Is(err, ErrNoSessionBus) {
+			t.Errorf("%s: got %v, want an UnavailableError wrapping ErrNoSessionBus", op, err)
+		}
+		if elapsed := time.Since(start); elapsed > 50*time.Millisecond {
+			t.Errorf("%s: took %v, want no wait at all", op, elapsed)
+		}
+	}
+	want := "the OS keyring cannot be used (write: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set))"
+	if err := noBus.Set(Service, "a", "1"); err == nil || err.Error() != want {
+		t.Errorf("message %q, want %q", err, want)
+	}
+	// The mock is untouched: nothing was written.
+	if err := (&OS{Getenv: withBus}).Delete(Service, Account("p", "api_secret")); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the mock behind: %v, want ErrNotFound (no call reached it)", err)
+	}
+	// Only the variable decides: with it set, calls go through.
+	if err := (&OS{Getenv: withBus}).Set(Service, "a", "1"); err != nil {
+		t.Errorf("with a session bus: %v", err)
+	}
+	// Another keyring behind OS (a test's) needs no bus.
+	if err := (&OS{Getenv: noBus.Getenv, Keyring: NewMemory()}).Set(Service, "a", "1"); err != nil {
+		t.Errorf("an injected keyring without a bus: %v", err)
+	}
+}
+
+func TestUsesSessionBus(t *testing.T) {
+	for goos, want := range map[string]bool{"linux": true, "freebsd": true, "openbsd": true, "netbsd": true, "dragonfly": true, "darwin": false, "windows": false} {
+		if usesSessionBus(goos) != want {
+			t.Errorf("usesSessionBus(%s) = %v", goos, !want)
+		}
 	}
 }
 

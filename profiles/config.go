@@ -20,12 +20,21 @@ import (
 // Profile is a saved profile: a vendor with the user's settings. Secrets
 // are never part of it: they live in the OS keyring or the environment.
 type Profile struct {
-	Vendor   string            `toml:"vendor"`
-	Variant  string            `toml:"variant,omitempty"`
-	BaseURL  string            `toml:"base_url,omitempty"`
-	APIKey   string            `toml:"api_key,omitempty"`
+	Vendor  string `toml:"vendor"`
+	Variant string `toml:"variant,omitempty"`
+	BaseURL string `toml:"base_url,omitempty"`
+	APIKey  string `toml:"api_key,omitempty"`
+	// Secrets is false for a profile that keeps no secret in the OS
+	// keyring (saved with --no-secret): nothing there to read, move or
+	// delete. Nil, as in a profile written before the field existed,
+	// means it may keep some.
+	Secrets  *bool             `toml:"secrets,omitempty"`
 	Settings map[string]string `toml:"settings,omitempty"`
 }
+
+// KeepsSecrets reports whether the profile may have items in the OS
+// keyring: true unless it says secrets = false.
+func (p Profile) KeepsSecrets() bool { return p.Secrets == nil || *p.Secrets }
 
 // Config is the user's config file: saved profiles, and vendor
 // definitions of the user's own under [vendors.NAME], in the same format
@@ -206,12 +215,14 @@ func checkRendered(data []byte, want map[string]Profile) error {
 	}
 	for name, p := range want {
 		got, ok := file.Profiles[name]
-		if !ok || got.Vendor != p.Vendor || got.Variant != p.Variant || got.BaseURL != p.BaseURL || got.APIKey != p.APIKey || !maps.Equal(got.Settings, p.Settings) {
+		if !ok || got.Vendor != p.Vendor || got.Variant != p.Variant || got.BaseURL != p.BaseURL || got.APIKey != p.APIKey || !sameBool(got.Secrets, p.Secrets) || !maps.Equal(got.Settings, p.Settings) {
 			return fmt.Errorf("profile %s would not read back as written", name)
 		}
 	}
 	return nil
 }
+
+func sameBool(a, b *bool) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
 
 // render writes the config: the user's own parts of the file verbatim,
 // then the profiles.

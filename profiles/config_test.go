@@ -284,3 +284,29 @@ func TestUpdateFollowsASymlinkedConfig(t *testing.T) {
 		t.Errorf("the target was not updated:\n%s", data)
 	}
 }
+
+// A profile saved without secrets says so in the file (secrets = false)
+// and reads back the same; one without the field, as written before it
+// existed, may keep secrets.
+func TestProfileSecretsField(t *testing.T) {
+	path := writeConfig(t, "[profiles.old]\nvendor = \"woox\"\n")
+	none := false
+	err := profiles.Update(path, func(c *profiles.Config) error {
+		c.Profiles["env-only"] = profiles.Profile{Vendor: "woox", Secrets: &none}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	if !strings.Contains(string(data), "[profiles.env-only]\nvendor = 'woox'\nsecrets = false\n") || strings.Count(string(data), "secrets =") != 1 {
+		t.Errorf("config:\n%s", data)
+	}
+	c, err := profiles.LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Profiles["env-only"].KeepsSecrets() || !c.Profiles["old"].KeepsSecrets() {
+		t.Errorf("KeepsSecrets: env-only %v, old %v; want false, true", c.Profiles["env-only"].KeepsSecrets(), c.Profiles["old"].KeepsSecrets())
+	}
+}

@@ -61,8 +61,38 @@ type timestampTable struct {
 }
 
 type settingDef struct {
-	Default     string `toml:"default"`
-	Description string `toml:"description"`
+	Default     string      `toml:"default"`
+	Description string      `toml:"description"`
+	Type        SettingType `toml:"type"`
+}
+
+// SettingType is the kind of value a setting takes, declared in its
+// definition with type = "integer", or "string" (the default).
+type SettingType string
+
+const (
+	// SettingString takes any text.
+	SettingString SettingType = "string"
+	// SettingInteger takes a whole number written in decimal digits,
+	// with an optional leading minus sign.
+	SettingInteger SettingType = "integer"
+)
+
+// Accepts reports whether value is of the type.
+func (t SettingType) Accepts(value string) bool {
+	if t != SettingInteger {
+		return true
+	}
+	digits := strings.TrimPrefix(value, "-")
+	return digits != "" && strings.Trim(digits, "0123456789") == ""
+}
+
+// Phrase says what the type takes, for messages: "a whole number".
+func (t SettingType) Phrase() string {
+	if t == SettingInteger {
+		return "a whole number"
+	}
+	return "text"
 }
 
 type signatureTable struct {
@@ -167,6 +197,11 @@ type VendorScheme struct {
 	BaseURL string
 	// SettingDocs describe the settings, by name.
 	SettingDocs map[string]string
+	// SettingTypes say what each setting takes, by name.
+	SettingTypes map[string]SettingType
+	// Params are the names of the parameters the scheme adds to every
+	// request (to the query or a form body), in definition order.
+	Params []string
 	// MaxAge is how far from the clock the vendor accepts a timestamp,
 	// where it documents a bound; 0 where it does not.
 	MaxAge time.Duration
@@ -298,9 +333,25 @@ func (v *Vendor) Scheme(variant string) (*VendorScheme, error) {
 		}
 		return nil, &DefinitionError{File: v.File, Err: err}
 	}
-	docs := map[string]string{}
-	for name, s := range def.Settings {
+	docs, types := map[string]string{}, map[string]SettingType{}
+	for _, name := range slices.Sorted(maps.Keys(def.Settings)) {
+		s := def.Settings[name]
 		docs[name] = s.Description
+		switch s.Type {
+		case "", SettingString:
+			types[name] = SettingString
+		case SettingInteger:
+			types[name] = SettingInteger
+		default:
+			return nil, v.variantFieldError(prefix, &sign.FieldError{Field: "settings." + name + ".type", Err: fmt.Errorf("unknown type %q (use \"string\" or \"integer\")", s.Type)})
+		}
+		if s.Default != "" && !types[name].Accepts(s.Default) {
+			return nil, v.variantFieldError(prefix, &sign.FieldError{Field: "settings." + name + ".default", Err: fmt.Errorf("%q is not %s, as type = %q requires", s.Default, types[name].Phrase(), s.Type)})
+		}
+	}
+	var params []string
+	for _, p := range def.Params {
+		params = append(params, p.Name)
 	}
 	var maxAge time.Duration
 	if def.Timestamp.MaxAge != "" {
@@ -308,7 +359,7 @@ func (v *Vendor) Scheme(variant string) (*VendorScheme, error) {
 			return nil, v.variantFieldError(prefix, &sign.FieldError{Field: "timestamp.max_age", Err: fmt.Errorf("%q is not a positive duration like \"5s\" or \"5m\"", def.Timestamp.MaxAge)})
 		}
 	}
-	return &VendorScheme{Scheme: compiled, Vendor: v.Name, Variant: variant, BaseURL: def.BaseURL, SettingDocs: docs, MaxAge: maxAge}, nil
+	return &VendorScheme{Scheme: compiled, Vendor: v.Name, Variant: variant, BaseURL: def.BaseURL, SettingDocs: docs, SettingTypes: types, Params: params, MaxAge: maxAge}, nil
 }
 
 // variantFieldError names the variant's own field when the variant sets

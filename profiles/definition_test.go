@@ -30,6 +30,46 @@ func TestEveryBuiltinDefinitionLoads(t *testing.T) {
 	}
 }
 
+// The built-in numeric settings say so: a value that is not a whole
+// number is refused before anything is signed.
+func TestBuiltinSettingTypes(t *testing.T) {
+	for vendor, setting := range map[string]string{"binance": "recvWindow", "bybit": "recvWindow", "bitmex": "expires", "kucoin": "keyVersion"} {
+		v, err := profiles.Builtin(vendor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := v.Scheme("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.SettingTypes[setting] != profiles.SettingInteger {
+			t.Errorf("%s's %s is %q, want integer", vendor, setting, s.SettingTypes[setting])
+		}
+	}
+	for value, want := range map[string]bool{"5000": true, "-1": true, "0": true, "": false, "-": false, "abc": false, "5s": false, "1.5": false, "+5": false, " 5": false} {
+		if profiles.SettingInteger.Accepts(value) != want {
+			t.Errorf("integer accepts %q: %v, want %v", value, !want, want)
+		}
+		if !profiles.SettingString.Accepts(value) {
+			t.Errorf("string refuses %q", value)
+		}
+	}
+}
+
+// A scheme lists the parameters it adds to every request.
+func TestSchemeParams(t *testing.T) {
+	for vendor, want := range map[string]string{"binance": "recvWindow timestamp signature", "kraken": "nonce", "woox": ""} {
+		v, _ := profiles.Builtin(vendor)
+		s, err := v.Scheme("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(s.Params, " "); got != want {
+			t.Errorf("%s adds %q, want %q", vendor, got, want)
+		}
+	}
+}
+
 func TestUnknownVendorAndVariant(t *testing.T) {
 	_, err := profiles.Builtin("nosuch")
 	var unknown *profiles.UnknownVendorError
@@ -102,6 +142,8 @@ func TestDefinitionErrorsNameFileLineAndField(t *testing.T) {
 		{"bad read pattern", `value = 'signature'`, "value = '\"s=\" + signature'\nread = \"s={sig}\"", "demo.toml:20: headers[1].read: read pattern \"s={sig}\": {sig} is not a variable a request carries"},
 		{"read of the wrong type", `value = 'signature'`, "value = 'signature'\nread = 3", "demo.toml:20: headers[1].read: is a string or an array of strings"},
 		{"signed timestamp not sent", `value = 'timestamp'`, `value = 'hex(timestamp)'`, "demo.toml:10: signature.message: signs timestamp, but no header or parameter sends it"},
+		{"unknown setting type", `[signature]`, "[settings.window]\ndefault = \"5\"\ntype = \"float\"\n\n[signature]", `demo.toml:10: settings.window.type: unknown type "float" (use "string" or "integer")`},
+		{"default not of the setting's type", `[signature]`, "[settings.window]\ndefault = \"5s\"\ntype = \"integer\"\n\n[signature]", `demo.toml:9: settings.window.default: "5s" is not a whole number, as type = "integer" requires`},
 		{"headers written as a table (the first format)", "[[headers]]\nname = \"X-Key\"\nvalue = 'api_key'", "[headers]\nX-Key = 'api_key'\n[[params]]\nname = \"k\"\nvalue = 'api_key'\nto = \"query\"", "demo.toml:13: headers: headers are now an array of tables, in the order sent: write each as [[headers]]"},
 	}
 	if _, err := profiles.ParseDefinition("demo.toml", []byte(validDefinition)); err != nil {

@@ -37,20 +37,27 @@ type CredentialSource struct {
 // credentials finds each credential a scheme needs, first found wins:
 // the override (the key only); HMACCTL_<PROFILE>_<NAME> or its _FILE;
 // HMACCTL_<NAME> or its _FILE; the saved profile's api_key (the key
-// only); the OS keyring (saved profiles only). A file's one trailing
-// newline is dropped.
-func (w *Workspace) credentials(needed []string, apiKey, profile string, saved *profiles.Profile) (map[string]string, []CredentialSource, error) {
+// only); the OS keyring (saved profiles that may keep secrets there). A
+// file's one trailing newline is dropped.
+//
+// A variable that wins over its own _FILE form, both being set, gives a
+// *BothSetWarning.
+func (w *Workspace) credentials(needed []string, apiKey, profile string, saved *profiles.Profile) (map[string]string, []CredentialSource, []error, error) {
 	values := map[string]string{}
 	var sources []CredentialSource
+	var warnings []error
 	for _, name := range needed {
 		value, source, err := w.credential(name, apiKey, profile, saved)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		values[name] = value
 		sources = append(sources, source)
+		if source.Kind == FromEnvironment && w.Getenv(source.Variable+"_FILE") != "" {
+			warnings = append(warnings, &BothSetWarning{Credential: name, Variable: source.Variable})
+		}
 	}
-	return values, sources, nil
+	return values, sources, warnings, nil
 }
 
 func (w *Workspace) credential(name, apiKey, profile string, saved *profiles.Profile) (string, CredentialSource, error) {
@@ -66,7 +73,7 @@ func (w *Workspace) credential(name, apiKey, profile string, saved *profiles.Pro
 		if name == "api_key" && saved.APIKey != "" {
 			return saved.APIKey, CredentialSource{Name: name, Kind: FromConfig}, nil
 		}
-		if name != "api_key" {
+		if name != "api_key" && saved.KeepsSecrets() {
 			v, err := w.Keystore().Get(keystore.Service, keystore.Account(profile, name))
 			var unavailable *keystore.UnavailableError
 			switch {

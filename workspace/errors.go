@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/hmacctl/hmacctl/keystore"
+	"github.com/hmacctl/hmacctl/profiles"
 )
 
 // ConfigError is a config file that cannot be read or parsed.
@@ -22,10 +23,15 @@ type UnknownNameError struct {
 	Name string
 	// Vendors lists the vendors known.
 	Vendors []string
+	// Profiles lists the saved profiles, sorted.
+	Profiles []string
 }
 
 func (e *UnknownNameError) Error() string {
-	return fmt.Sprintf("no profile or vendor named %q (vendors: %s)", e.Name, strings.Join(e.Vendors, ", "))
+	if len(e.Profiles) == 0 {
+		return fmt.Sprintf("no profile or vendor named %q (vendors: %s)", e.Name, strings.Join(e.Vendors, ", "))
+	}
+	return fmt.Sprintf("no profile or vendor named %q (profiles: %s; vendors: %s)", e.Name, strings.Join(e.Profiles, ", "), strings.Join(e.Vendors, ", "))
 }
 
 // BrokenProfileError is a saved profile whose vendor cannot be loaded.
@@ -59,6 +65,34 @@ func (e *UnknownSettingError) Error() string {
 		return fmt.Sprintf("%s has no settings", e.Vendor)
 	}
 	return fmt.Sprintf("%s has no such setting (known: %s)", e.Vendor, strings.Join(e.Known, ", "))
+}
+
+// SettingValueError is a setting value not of the type the vendor
+// declares for it.
+type SettingValueError struct {
+	Name, Value, Vendor string
+	Type                profiles.SettingType
+	// Default is the setting's default value, a good example.
+	Default string
+	// Profile is the saved profile whose config holds the value; "" for
+	// a value given with the command.
+	Profile string
+}
+
+func (e *SettingValueError) Error() string {
+	return fmt.Sprintf("%s's %s is %s, not %q", e.Vendor, e.Name, e.Type.Phrase(), e.Value)
+}
+
+// BothSetWarning is a credential given both in a variable and in the
+// file its _FILE form names: the variable wins.
+type BothSetWarning struct {
+	Credential string
+	// Variable is the variable that wins; Variable + "_FILE" is ignored.
+	Variable string
+}
+
+func (e *BothSetWarning) Error() string {
+	return fmt.Sprintf("both %s and %s_FILE are set; %s wins", e.Variable, e.Variable, e.Variable)
 }
 
 // MissingCredentialError is a credential found nowhere.

@@ -81,6 +81,9 @@ type Outcome struct {
 	Path string
 	// Warning, when set, is a keyring step left undone.
 	Warning error
+	// Hides is the vendor that the profile's name now hides, or "": a
+	// PROFILE argument finds the saved profile first.
+	Hides string
 }
 
 // CheckNewName says whether name can be given to a new profile: a valid
@@ -147,7 +150,7 @@ func (w *Workspace) Add(p NewProfile) (*Outcome, error) {
 		return nil, err
 	}
 	profile := p.Profile
-	if profile.Settings, err = settings(scheme, nil, p.Settings); err != nil {
+	if profile.Settings, err = settings(scheme, "", nil, p.Settings); err != nil {
 		return nil, err
 	}
 	if profile.BaseURL != "" {
@@ -173,9 +176,18 @@ func (w *Workspace) Add(p NewProfile) (*Outcome, error) {
 			return nil, err
 		}
 	}
+	if len(p.Secrets) == 0 {
+		// Nothing in the keyring: rename, remove and signing need not ask it.
+		none := false
+		profile.Secrets = &none
+	}
+	var replaced *profiles.Profile
 	err = profiles.Update(path, func(cfg *profiles.Config) error {
-		if _, exists := cfg.Profiles[p.Name]; exists && !p.Replace {
-			return &ProfileExistsError{Name: p.Name}
+		if old, exists := cfg.Profiles[p.Name]; exists {
+			if !p.Replace {
+				return &ProfileExistsError{Name: p.Name}
+			}
+			replaced = &old
 		}
 		cfg.Profiles[p.Name] = profile
 		return nil
@@ -191,7 +203,7 @@ func (w *Workspace) Add(p NewProfile) (*Outcome, error) {
 		return nil, err
 	}
 	var warning error
-	if p.Replace {
+	if replaced != nil && replaced.KeepsSecrets() {
 		// Secrets of the replaced profile that this one does not store
 		// would otherwise be used as its last fallback.
 		var leftover []string
@@ -202,18 +214,22 @@ func (w *Workspace) Add(p NewProfile) (*Outcome, error) {
 		}
 		warning = removeItems(store, p.Name, leftover)
 	}
-	return &Outcome{Path: path, Warning: warning}, nil
+	return &Outcome{Path: path, Warning: warning, Hides: w.hiddenVendor(p.Name)}, nil
 }
 
 // Remove deletes a saved profile, then its keyring items. The keyring is
 // best effort once the config has changed: a keyring that cannot be used
 // is a warning (*KeyringLeftError), not an error.
 func (w *Workspace) Remove(name string) (*Outcome, error) {
-	if _, _, err := w.Saved(name); err != nil {
+	saved, _, err := w.Saved(name)
+	if err != nil {
 		var broken *BrokenProfileError
 		if !errors.As(err, &broken) {
 			return nil, err
 		}
+		cfg, _ := w.Config() // Saved read it
+		p := cfg.Profiles[name]
+		saved = &p
 	}
 	path, err := w.ConfigPath()
 	if err != nil {
@@ -225,6 +241,9 @@ func (w *Workspace) Remove(name string) (*Outcome, error) {
 	}); err != nil {
 		return nil, err
 	}
+	if !saved.KeepsSecrets() {
+		return &Outcome{Path: path}, nil
+	}
 	return &Outcome{Path: path, Warning: removeItems(w.Keystore(), name, secretNames)}, nil
 }
 
@@ -234,7 +253,8 @@ func (w *Workspace) Rename(oldName, newName string) (*Outcome, error) {
 	if err := profiles.CheckProfileName(newName); err != nil {
 		return nil, err
 	}
-	if _, _, err := w.Saved(oldName); err != nil {
+	saved, _, err := w.Saved(oldName)
+	if err != nil {
 		return nil, err
 	}
 	if err := w.CheckNewName(newName, false); err != nil {
@@ -259,6 +279,10 @@ func (w *Workspace) Rename(oldName, newName string) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
+	done := &Outcome{Path: path, Hides: w.hiddenVendor(newName)}
+	if !saved.KeepsSecrets() {
+		return done, nil
+	}
 	store := w.Keystore()
 	for _, cred := range secretNames {
 		v, err := store.Get(keystore.Service, keystore.Account(oldName, cred))
@@ -269,17 +293,55 @@ func (w *Workspace) Rename(oldName, newName string) (*Outcome, error) {
 			err = store.Set(keystore.Service, keystore.Account(newName, cred), v)
 		}
 		if err != nil {
-			return &Outcome{Path: path, Warning: &KeyringLeftError{Profile: newName, Moving: true, Err: err}}, nil
+			done.Warning = &KeyringLeftError{Profile: newName, Moving: true, Err: err}
+			return done, nil
 		}
-		if warning := removeItems(store, oldName, []string{cred}); warning != nil {
-			return &Outcome{Path: path, Warning: warning}, nil
+		if done.Warning = removeItems(store, oldName, []string{cred}); done.Warning != nil {
+			return done, nil
 		}
 	}
-	return &Outcome{Path: path}, nil
+	return done, nil
 }
 
-// SetSecrets stores secrets of a saved profile in the OS keyring.
+// hiddenVendor is the vendor a profile called name hides from PROFILE
+// arguments (a saved profile is found first), or "".
+func (w *Workspace) hiddenVendor(name string) string {
+	cfg, err := w.Config()
+	if err != nil {
+		return ""
+	}
+	if _, err := cfg.Vendor(name); err != nil {
+		return ""
+	}
+	return name
+}
+
+// SetSecrets stores secrets of a saved profile in the OS keyring. A
+// profile saved as keeping none is marked as keeping some first, so that
+// rename and remove never leave the new items behind.
 func (w *Workspace) SetSecrets(name string, secrets map[string]string) error {
+	p, _, err := w.Saved(name)
+	if err != nil {
+		return err
+	}
+	if !p.KeepsSecrets() && len(secrets) > 0 {
+		path, err := w.ConfigPath()
+		if err != nil {
+			return err
+		}
+		err = profiles.Update(path, func(cfg *profiles.Config) error {
+			p, ok := cfg.Profiles[name]
+			if !ok {
+				return &NoProfileError{Name: name}
+			}
+			p.Secrets = nil
+			cfg.Profiles[name] = p
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
 	store := w.Keystore()
 	for _, cred := range slices.Sorted(maps.Keys(secrets)) {
 		if err := store.Set(keystore.Service, keystore.Account(name, cred), secrets[cred]); err != nil {

@@ -68,6 +68,9 @@ type Resolved struct {
 	Credentials map[string]string
 	// Sources say where each credential came from, in the scheme's order.
 	Sources []CredentialSource
+	// Warnings are what the command should tell the user but that does
+	// not stop it: a *BothSetWarning.
+	Warnings []error
 }
 
 // Find looks a name up: a saved profile first, then a vendor of the
@@ -88,7 +91,7 @@ func (w *Workspace) Find(name string) (*Found, error) {
 	if err != nil {
 		var unknown *profiles.UnknownVendorError
 		if errors.As(err, &unknown) {
-			return nil, &UnknownNameError{Name: name, Vendors: unknown.Known}
+			return nil, &UnknownNameError{Name: name, Vendors: unknown.Known, Profiles: slices.Sorted(maps.Keys(cfg.Profiles))}
 		}
 		return nil, err
 	}
@@ -107,7 +110,7 @@ func (w *Workspace) Resolve(name string, o Overrides) (*Resolved, error) {
 	if err := r.choose(o); err != nil {
 		return nil, err
 	}
-	if r.Credentials, r.Sources, err = w.credentials(r.Scheme.Credentials(), o.APIKey, name, r.Profile); err != nil {
+	if r.Credentials, r.Sources, r.Warnings, err = w.credentials(r.Scheme.Credentials(), o.APIKey, name, r.Profile); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -145,7 +148,7 @@ func (r *Resolved) choose(o Overrides) error {
 		}
 		r.BaseURL = o.BaseURL
 	}
-	r.Settings, err = settings(scheme, r.Profile, o.Settings)
+	r.Settings, err = settings(scheme, r.Name, r.Profile, o.Settings)
 	return err
 }
 
@@ -158,9 +161,10 @@ func checkBaseURL(raw string) error {
 	return nil
 }
 
-// settings merges the profile's settings and the overrides, checking
-// every name against the scheme's; nil when there are none.
-func settings(scheme *profiles.VendorScheme, saved *profiles.Profile, overrides map[string]string) (map[string]string, error) {
+// settings merges the saved profile's settings and the overrides,
+// checking every name and value against the scheme's; nil when there are
+// none. profile names the saved profile, for errors.
+func settings(scheme *profiles.VendorScheme, profile string, saved *profiles.Profile, overrides map[string]string) (map[string]string, error) {
 	known := scheme.Settings()
 	out := map[string]string{}
 	if saved != nil {
@@ -175,6 +179,15 @@ func settings(scheme *profiles.VendorScheme, saved *profiles.Profile, overrides 
 			return nil, &UnknownSettingError{Name: name, Vendor: scheme.Vendor, Known: slices.Sorted(maps.Keys(known))}
 		}
 		out[name] = overrides[name]
+	}
+	for _, name := range slices.Sorted(maps.Keys(out)) {
+		if t := scheme.SettingTypes[name]; !t.Accepts(out[name]) {
+			bad := &SettingValueError{Name: name, Value: out[name], Vendor: scheme.Vendor, Type: t, Default: known[name]}
+			if _, given := overrides[name]; !given {
+				bad.Profile = profile
+			}
+			return nil, bad
+		}
 	}
 	if len(out) == 0 {
 		return nil, nil

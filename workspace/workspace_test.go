@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hmacctl/hmacctl/keystore"
@@ -195,5 +196,135 @@ func TestRenameMovesSecrets(t *testing.T) {
 	statuses, err := w.Credentials("next")
 	if err != nil || len(statuses) != 2 || statuses[1].Source == nil || statuses[1].Source.Kind != workspace.FromKeyring {
 		t.Errorf("statuses %+v, %v", statuses, err)
+	}
+}
+
+// A profile saved without secrets says so in the config, and nothing asks
+// the keyring for it: not signing, not rename, not remove. Storing a
+// secret for it later (set-secret) makes it keep secrets again.
+func TestProfileWithoutSecretsNeverAsksTheKeyring(t *testing.T) {
+	w := newWorkspace(t, "", map[string]string{"HMACCTL_API_KEY": "k"}, brokenStore{})
+	done, err := w.Add(workspace.NewProfile{Name: "ci", Profile: profiles.Profile{Vendor: "woox"}})
+	if err != nil || done.Warning != nil {
+		t.Fatal(err, done)
+	}
+	data, _ := os.ReadFile(mustPath(t, w))
+	if !strings.Contains(string(data), "secrets = false") {
+		t.Errorf("config:\n%s", data)
+	}
+	var missing *workspace.MissingCredentialError
+	if _, err := w.Resolve("ci", workspace.Overrides{}); !errors.As(err, &missing) || !missing.Saved {
+		t.Errorf("resolve: %v, want a MissingCredentialError without asking the keyring", err)
+	}
+	if done, err := w.Rename("ci", "ci2"); err != nil || done.Warning != nil {
+		t.Errorf("rename: %v, warning %v; want neither", err, done.Warning)
+	}
+	if done, err := w.Remove("ci2"); err != nil || done.Warning != nil {
+		t.Errorf("remove: %v, warning %v; want neither", err, done.Warning)
+	}
+
+	store := keystore.NewMemory()
+	w = newWorkspace(t, "", nil, store)
+	if _, err := w.Add(workspace.NewProfile{Name: "ci", Profile: profiles.Profile{Vendor: "woox"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.SetSecrets("ci", map[string]string{"api_secret": "s"}); err != nil {
+		t.Fatal(err)
+	}
+	if p, _, _ := w.Saved("ci"); !p.KeepsSecrets() {
+		t.Error("after set-secret the profile still says it keeps no secrets")
+	}
+	if _, err := w.Rename("ci", "ci2"); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := store.Get(keystore.Service, keystore.Account("ci2", "api_secret")); v != "s" || err != nil {
+		t.Errorf("the secret stored later was not moved: %q, %v", v, err)
+	}
+}
+
+// mustPath is the workspace's config file.
+func mustPath(t *testing.T, w *workspace.Workspace) string {
+	t.Helper()
+	path, err := w.ConfigPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// A setting's value must be of the type its definition declares, whether
+// given with the command or saved in a profile; a good override wins over
+// a bad saved value.
+func TestSettingValuesAreChecked(t *testing.T) {
+	w := newWorkspace(t, "[profiles.main]\nvendor = \"binance\"\n[profiles.main.settings]\nrecvWindow = \"soon\"\n", nil, brokenStore{})
+	var bad *workspace.SettingValueError
+	_, err := w.Scheme("binance", workspace.Overrides{Settings: map[string]string{"recvWindow": "abc"}})
+	if !errors.As(err, &bad) || bad.Name != "recvWindow" || bad.Value != "abc" || bad.Profile != "" || bad.Type != profiles.SettingInteger {
+		t.Errorf("--set recvWindow=abc: %v (%+v)", err, bad)
+	}
+	if err != nil && err.Error() != `binance's recvWindow is a whole number, not "abc"` {
+		t.Errorf("message %q", err)
+	}
+	if _, err := w.Scheme("main", workspace.Overrides{}); !errors.As(err, &bad) || bad.Profile != "main" || bad.Value != "soon" {
+		t.Errorf("a saved bad value: %v (%+v)", err, bad)
+	}
+	if r, err := w.Scheme("main", workspace.Overrides{Settings: map[string]string{"recvWindow": "1000"}}); err != nil || r.Settings["recvWindow"] != "1000" {
+		t.Errorf("a good override: %v", err)
+	}
+	if _, err := w.Add(workspace.NewProfile{Name: "x", Profile: profiles.Profile{Vendor: "bitmex"}, Settings: map[string]string{"expires": "1m"}}); !errors.As(err, &bad) || bad.Name != "expires" {
+		t.Errorf("profile add --set expires=1m: %v", err)
+	}
+}
+
+// A credential in both a variable and a file named by its _FILE form:
+// the variable wins, with a warning; the general and per-profile forms
+// alike.
+func TestBothVariableAndFileWarns(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "secret")
+	os.WriteFile(file, []byte("from-file\n"), 0o600)
+	for _, tc := range []struct {
+		env  map[string]string
+		want []string
+	}{
+		{map[string]string{"HMACCTL_API_KEY": "k", "HMACCTL_API_SECRET": "s", "HMACCTL_API_SECRET_FILE": file}, []string{"both HMACCTL_API_SECRET and HMACCTL_API_SECRET_FILE are set; HMACCTL_API_SECRET wins"}},
+		{map[string]string{"HMACCTL_MAIN_API_KEY": "k", "HMACCTL_MAIN_API_KEY_FILE": file, "HMACCTL_MAIN_API_SECRET": "s", "HMACCTL_MAIN_API_SECRET_FILE": file}, []string{
+			"both HMACCTL_MAIN_API_KEY and HMACCTL_MAIN_API_KEY_FILE are set; HMACCTL_MAIN_API_KEY wins",
+			"both HMACCTL_MAIN_API_SECRET and HMACCTL_MAIN_API_SECRET_FILE are set; HMACCTL_MAIN_API_SECRET wins"}},
+		{map[string]string{"HMACCTL_API_KEY": "k", "HMACCTL_API_SECRET_FILE": file}, nil},
+	} {
+		w := newWorkspace(t, savedWoox, tc.env, brokenStore{})
+		r, err := w.Resolve("main", workspace.Overrides{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, warning := range r.Warnings {
+			var both *workspace.BothSetWarning
+			if !errors.As(warning, &both) {
+				t.Errorf("warning %T %v", warning, warning)
+			}
+			got = append(got, warning.Error())
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%v: warnings %q, want %q", tc.env, got, tc.want)
+		}
+	}
+}
+
+// An unknown name's error lists the saved profiles too; a profile named
+// like a vendor is said to hide it.
+func TestUnknownNamesAndHiddenVendors(t *testing.T) {
+	w := newWorkspace(t, savedWoox, nil, keystore.NewMemory())
+	var unknown *workspace.UnknownNameError
+	if _, err := w.Find("mian"); !errors.As(err, &unknown) || !reflect.DeepEqual(unknown.Profiles, []string{"main"}) || !strings.Contains(err.Error(), "profiles: main; vendors: ") {
+		t.Errorf("unknown name: %v", err)
+	}
+	done, err := w.Rename("main", "binance")
+	if err != nil || done.Hides != "binance" {
+		t.Errorf("rename to binance: %v, hides %q", err, done.Hides)
+	}
+	done, err = w.Add(workspace.NewProfile{Name: "mine", Profile: profiles.Profile{Vendor: "woox"}})
+	if err != nil || done.Hides != "" {
+		t.Errorf("add mine: %v, hides %q", err, done.Hides)
 	}
 }

@@ -177,3 +177,50 @@ func lines(data []byte) []string {
 	}
 	return l
 }
+
+// man hmacctl and its Markdown page say the exit status, every
+// environment variable hmacctl reads, and its files.
+func TestManualSections(t *testing.T) {
+	files, err := generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	man, md := string(files["docs/man/hmacctl.1"]), string(files["docs/reference/hmacctl.md"])
+	for _, section := range []string{"EXIT STATUS", "ENVIRONMENT", "FILES"} {
+		if !strings.Contains(man, "\n.SH "+section+"\n") {
+			t.Errorf("hmacctl.1 has no %s section", section)
+		}
+		if heading := "\n### " + section[:1] + strings.ToLower(section[1:]) + "\n"; !strings.Contains(md, heading) {
+			t.Errorf("hmacctl.md has no %q", strings.TrimSpace(heading))
+		}
+	}
+	if strings.Index(man, ".SH FILES") > strings.Index(man, ".SH SEE ALSO") {
+		t.Error("hmacctl.1: the sections come after SEE ALSO")
+	}
+	for _, name := range []string{
+		"HMACCTL_API_KEY", "HMACCTL_API_SECRET", "HMACCTL_API_PASSPHRASE", "HMACCTL_TOKEN",
+		"HMACCTL_API_SECRET_FILE", "HMACCTL_TOKEN_FILE", "HMACCTL_<PROFILE>_API_SECRET", "HMACCTL_<PROFILE>_TOKEN",
+		"HMACCTL_CONFIG", "NO_COLOR", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "XDG_CONFIG_HOME", "DBUS_SESSION_BUS_ADDRESS",
+		"config.toml",
+	} {
+		if !strings.Contains(md, name) {
+			t.Errorf("hmacctl.md does not name %s", name)
+		}
+		if !strings.Contains(man, strings.ReplaceAll(name, "-", `\-`)) {
+			t.Errorf("hmacctl.1 does not name %s", name)
+		}
+	}
+	for code := 0; code <= 5; code++ {
+		if !strings.Contains(man, fmt.Sprintf(".TP\n\\fB%d\\fP\n", code)) || !strings.Contains(md, fmt.Sprintf("* `%d`: ", code)) {
+			t.Errorf("exit status %d is not described", code)
+		}
+	}
+}
+
+func TestRoffEscapes(t *testing.T) {
+	for in, want := range map[string]string{`a-b`: `a\-b`, `C:\x`: `C:\ex`, ".start": `\&.start`, "'q": `\&'q`} {
+		if got := roff(in); got != want {
+			t.Errorf("roff(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

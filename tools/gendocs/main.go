@@ -175,7 +175,67 @@ func generate() (map[string][]byte, error) {
 			files["docs/"+sub+"/"+e.Name()] = data
 		}
 	}
+	// hmacctl(1) and its Markdown page also say what the command tree
+	// does not: exit status, environment, files.
+	for name, insert := range map[string]struct {
+		before string
+		render func([]cmd.ManualSection) string
+	}{
+		"docs/man/hmacctl.1":        {"\n.SH SEE ALSO\n", manSections},
+		"docs/reference/hmacctl.md": {"\n### SEE ALSO\n", markdownSections},
+	} {
+		data := string(files[name])
+		at := strings.Index(data, insert.before)
+		if at < 0 {
+			return nil, fmt.Errorf("%s has no %q to put the manual's sections before", name, strings.TrimSpace(insert.before))
+		}
+		files[name] = []byte(data[:at] + insert.render(cmd.Manual()) + data[at:])
+	}
 	return files, nil
+}
+
+// manSections writes the manual's sections in roff, as go-md2man writes
+// the rest of the page: a tagged paragraph per item.
+func manSections(sections []cmd.ManualSection) string {
+	var b strings.Builder
+	for _, s := range sections {
+		fmt.Fprintf(&b, "\n.SH %s\n", s.Title)
+		if s.Intro != "" {
+			fmt.Fprintf(&b, ".PP\n%s\n", roff(s.Intro))
+		}
+		for _, item := range s.Items {
+			fmt.Fprintf(&b, ".TP\n\\fB%s\\fP\n%s\n", roff(item.Term), roff(item.Text))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// roff escapes text for a roff line: backslashes and hyphens, and a
+// leading dot or quote, which would start a request.
+func roff(s string) string {
+	s = strings.NewReplacer(`\`, `\e`, "-", `\-`).Replace(s)
+	if strings.HasPrefix(s, ".") || strings.HasPrefix(s, "'") {
+		s = `\&` + s
+	}
+	return s
+}
+
+// markdownSections writes the manual's sections as the Markdown
+// reference writes the rest: "###" headings, then a list.
+func markdownSections(sections []cmd.ManualSection) string {
+	var b strings.Builder
+	for _, s := range sections {
+		title := strings.ToUpper(s.Title[:1]) + strings.ToLower(s.Title[1:])
+		fmt.Fprintf(&b, "\n### %s\n\n", title)
+		if s.Intro != "" {
+			fmt.Fprintf(&b, "%s\n\n", s.Intro)
+		}
+		for _, item := range s.Items {
+			fmt.Fprintf(&b, "* `%s`: %s\n", item.Term, item.Text)
+		}
+	}
+	return b.String()
 }
 
 // write makes the generated folders under dir hold exactly files: it
