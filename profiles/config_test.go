@@ -149,12 +149,21 @@ func TestCorruptConfigIsNeverOverwritten(t *testing.T) {
 // Concurrent updates under the lock: none is lost.
 func TestConcurrentUpdatesLoseNothing(t *testing.T) {
 	path := writeConfig(t, userConfig)
+	if got := updateConcurrently(t, 40, func(int) string { return path }); got != 41 {
+		t.Errorf("%d profiles, want 41", got)
+	}
+}
+
+// updateConcurrently adds n profiles at once, the i-th through the path
+// pathFor(i), and counts the profiles afterwards.
+func updateConcurrently(t *testing.T, n int, pathFor func(int) string) int {
+	t.Helper()
 	var wg sync.WaitGroup
-	for i := range 40 {
+	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := profiles.Update(path, func(c *profiles.Config) error {
+			err := profiles.Update(pathFor(i), func(c *profiles.Config) error {
 				c.Profiles[fmt.Sprintf("p%02d", i)] = profiles.Profile{Vendor: "woox"}
 				return nil
 			})
@@ -164,13 +173,11 @@ func TestConcurrentUpdatesLoseNothing(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	c, err := profiles.LoadConfig(path)
+	c, err := profiles.LoadConfig(pathFor(0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Profiles) != 41 {
-		t.Errorf("%d profiles, want 41", len(c.Profiles))
-	}
+	return len(c.Profiles)
 }
 
 // Writers reaching one config through a symlink and through its target
@@ -181,31 +188,14 @@ func TestConcurrentUpdatesThroughASymlinkLoseNothing(t *testing.T) {
 	if err := os.Symlink(target, link); err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	for i := range 50 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			path := target
-			if i%2 == 0 {
-				path = link
-			}
-			err := profiles.Update(path, func(c *profiles.Config) error {
-				c.Profiles[fmt.Sprintf("p%02d", i)] = profiles.Profile{Vendor: "woox"}
-				return nil
-			})
-			if err != nil {
-				t.Error(err)
-			}
-		}()
+	mixed := func(i int) string {
+		if i%2 == 0 {
+			return link
+		}
+		return target
 	}
-	wg.Wait()
-	c, err := profiles.LoadConfig(link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(c.Profiles) != 51 {
-		t.Errorf("%d profiles, want 51", len(c.Profiles))
+	if got := updateConcurrently(t, 50, mixed); got != 51 {
+		t.Errorf("%d profiles, want 51", got)
 	}
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
 		t.Errorf("the link is no longer a symlink: %v", err)
