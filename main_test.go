@@ -112,6 +112,10 @@ func echoHandler() http.Handler {
 	}
 	mux.HandleFunc("/skew", skewed)
 	mux.HandleFunc("/skew/", skewed)
+	mux.HandleFunc("/plain", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprint(w, "ok")
+	})
 	mux.HandleFunc("/html404", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusNotFound)

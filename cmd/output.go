@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -25,9 +26,11 @@ func writeBody(ios *IOStreams, resp *http.Response, jq *gojq.Code, bodyErr func(
 			return bodyErr(err)
 		}
 		err = runJQ(ios, jq, data)
-		if err != nil && resp.StatusCode >= 400 {
-			// An error response that is not JSON (an HTML 502): print it as
-			// it came, so the status decides the exit code.
+		if errors.Is(err, errNotJSON) {
+			// A response that is not JSON (an HTML 502, a plain "ok"): print
+			// it as it came, so the status decides the exit code, as
+			// without --jq.
+			fmt.Fprintln(ios.ErrOut, "hmacctl: --jq: the response is not JSON; printed as it came")
 			_, werr := ios.Out.Write(data)
 			return werr
 		}
@@ -73,6 +76,9 @@ func compileJQ(expr string) (*gojq.Code, error) {
 	return code, nil
 }
 
+// errNotJSON says a response given to --jq is not JSON.
+var errNotJSON = errors.New("the response is not JSON")
+
 // runJQ filters a JSON document with a jq expression, printing strings
 // raw and other values as compact JSON, one a line, as gh api --jq does.
 func runJQ(ios *IOStreams, code *gojq.Code, data []byte) error {
@@ -80,7 +86,7 @@ func runJQ(ios *IOStreams, code *gojq.Code, data []byte) error {
 	dec.UseNumber() // keep large integers (order ids) exact
 	var doc any
 	if err := dec.Decode(&doc); err != nil {
-		return fmt.Errorf("--jq: the response is not JSON: %v", err)
+		return errNotJSON
 	}
 	iter := code.Run(doc)
 	for {

@@ -205,6 +205,9 @@ func requestRun(opts *RequestOptions) error {
 	if err := writeBody(opts.IO, resp.Response, jq, bodyErr); err != nil {
 		return err
 	}
+	if opts.Retries > 0 && !opts.RetryAll && !send.Idempotent(prepared.Request.Method) && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500) {
+		fmt.Fprintf(opts.IO.ErrOut, "hmacctl: %s is not retried without --retry-all (it may have taken effect on the server)\n", prepared.Request.Method)
+	}
 	if resp.StatusCode >= 400 && !opts.NoFail {
 		return &StatusError{Code: resp.StatusCode, Status: resp.Status}
 	}

@@ -309,7 +309,7 @@ func (c *Client) sendWithRetries(ctx context.Context, target string, redirected 
 			return nil, err
 		}
 		resp, err := c.once(ctx, req)
-		retryable := attempt < c.opts.Retries && (c.opts.RetryAll || idempotent(req.Method))
+		retryable := attempt < c.opts.Retries && (c.opts.RetryAll || Idempotent(req.Method))
 		var noResponse *NoResponseError
 		var wait time.Duration
 		switch {
@@ -410,7 +410,9 @@ func exactURL(raw string) (*url.URL, error) {
 	return &url.URL{Scheme: u.Scheme, Host: u.Host, Opaque: pathPart, RawQuery: query}, nil
 }
 
-func idempotent(method string) bool {
+// Idempotent says whether a method is retried without Options.RetryAll
+// (RFC 9110, 9.2.2: repeating it has the effect of doing it once).
+func Idempotent(method string) bool {
 	switch method {
 	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
 		return true
