@@ -78,7 +78,7 @@ Exit codes: 0 for 1xx-3xx; 4 for 4xx and 5 for 5xx, with the body printed;
 	opts.Request.register(f, c)
 	fl.StringArrayVarP(&opts.Headers, "header", "H", nil, "add a header 'Name: value' (repeatable)")
 	fl.BoolVarP(&opts.Include, "include", "i", false, "print the status line and response headers before the body")
-	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "print the canonical string and the request as sent on stderr")
+	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "print on stderr the canonical string, the request line and every header as sent, then the response's status line and headers (secrets masked)")
 	fl.StringVar(&opts.JQ, "jq", "", "filter a JSON response with a jq expression")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "sign and print the request without sending it")
 	fl.BoolVar(&opts.NoFail, "no-fail", false, "exit 0 whatever the HTTP status")
@@ -135,6 +135,7 @@ func requestRun(opts *RequestOptions) error {
 		Insecure:   opts.Insecure,
 		UserAgent:  "hmacctl/" + Version(),
 		Notify:     func(msg string) { fmt.Fprintln(opts.IO.ErrOut, "hmacctl: "+msg) },
+		Wrote:      wroteFunc(opts, prepared),
 	})
 	if err != nil {
 		return &UsageError{Err: err} // a --cacert that cannot be used
@@ -188,7 +189,7 @@ func requestRun(opts *RequestOptions) error {
 		}
 		out.Headers = append(out.Headers, extra...)
 		if opts.Verbose {
-			writeVerbose(opts.IO, res, out, prepared)
+			writeStringToSign(opts.IO, res)
 		}
 		return out, nil
 	}
@@ -197,6 +198,9 @@ func requestRun(opts *RequestOptions) error {
 		return err
 	}
 	defer resp.Close()
+	if opts.Verbose {
+		writeResponseHead(opts.IO, resp.Response)
+	}
 	if opts.Include {
 		writeStatusAndHeaders(opts.IO, resp.Response)
 	}
@@ -243,38 +247,62 @@ func hasHeaderArg(headers []send.Header, name string) bool {
 	return false
 }
 
-// writeVerbose prints what is signed and sent on stderr: the canonical
-// string, then the request line and headers, with credential values other
-// than the API key masked. The signature is shown; the secret never is.
-func writeVerbose(io *IOStreams, res *sign.Result, out *send.Request, prepared *preparedRequest) {
-	p := newPalette(false)
+// writeStringToSign prints, for -v, what each attempt signs, on stderr.
+func writeStringToSign(io *IOStreams, res *sign.Result) {
 	var b strings.Builder
 	b.WriteString("* canonical:\n")
-	for _, line := range showInvisible(res.Canonical, p) {
+	for _, line := range showInvisible(res.Canonical, newPalette(false)) {
 		b.WriteString("*   " + line + "\n")
-	}
-	secrets := secretValues(prepared.Request.Credentials)
-	b.WriteString("> " + out.Method + " " + maskSecrets(requestTarget(out.URL), secrets, p) + "\n")
-	secretHeaders := prepared.Scheme.SecretHeaders()
-	for _, h := range out.Headers {
-		b.WriteString("> " + h.Name + ": " + maskHeader(sign.Header{Name: h.Name, Value: h.Value}, secretHeaders, secrets, p) + "\n")
-	}
-	if len(out.Body) > 0 {
-		fmt.Fprintf(&b, "> (%d bytes of body)\n", len(out.Body))
 	}
 	fmt.Fprint(io.ErrOut, b.String())
 }
 
-// requestTarget is the path and query of a URL, as on the request line.
-func requestTarget(u string) string {
-	rest := u
-	if i := strings.Index(u, "://"); i >= 0 {
-		rest = u[i+3:]
+// wroteFunc is, for -v, what prints each request as curl -v does: the
+// request line and every header the transport wrote, secrets masked.
+func wroteFunc(opts *RequestOptions, prepared *preparedRequest) func(string, []send.Header) {
+	if !opts.Verbose {
+		return nil
 	}
-	if i := strings.IndexByte(rest, '/'); i >= 0 {
-		return rest[i:]
+	p := newPalette(false)
+	secrets := secretValues(prepared.Request.Credentials)
+	secretHeaders := prepared.Scheme.SecretHeaders()
+	return func(requestLine string, fields []send.Header) {
+		var b strings.Builder
+		var pseudo bool
+		var kept []send.Header
+		for _, f := range fields {
+			if strings.HasPrefix(f.Name, ":") { // HTTP/2's pseudo-headers
+				pseudo = true
+				continue
+			}
+			kept = append(kept, f)
+		}
+		if pseudo {
+			requestLine = strings.TrimSuffix(requestLine, " HTTP/1.1") + " HTTP/2"
+		}
+		b.WriteString("> " + maskSecrets(requestLine, secrets, p) + "\n")
+		for _, f := range kept {
+			b.WriteString("> " + f.Name + ": " + maskHeader(sign.Header{Name: f.Name, Value: f.Value}, secretHeaders, secrets, p) + "\n")
+		}
+		b.WriteString(">\n")
+		fmt.Fprint(opts.IO.ErrOut, b.String())
 	}
-	return "/"
+}
+
+// writeResponseHead prints, for -v, the response's status line and
+// headers on stderr, as curl -v does.
+func writeResponseHead(io *IOStreams, resp *http.Response) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "< %s %s\n", resp.Proto, resp.Status)
+	var head strings.Builder
+	_ = resp.Header.Write(&head)
+	for _, line := range strings.Split(strings.TrimRight(head.String(), "\r\n"), "\r\n") {
+		if line != "" {
+			b.WriteString("< " + line + "\n")
+		}
+	}
+	b.WriteString("<\n")
+	fmt.Fprint(io.ErrOut, b.String())
 }
 
 // describeOffset says how far a clock is from ours: "1.5s ahead of",

@@ -137,7 +137,12 @@ func secretValues(creds map[string]string) []string {
 // whole.
 func maskHeader(h sign.Header, secretHeaders map[string]bool, secrets []string, p palette) string {
 	masked := maskSecrets(h.Value, secrets, p)
-	if secretHeaders[h.Name] && masked == h.Value {
+	secret := secretHeaders[h.Name]
+	for name := range secretHeaders {
+		// On the wire the name is canonicalized: Kc-Api-Passphrase.
+		secret = secret || strings.EqualFold(name, h.Name)
+	}
+	if secret && masked == h.Value {
 		return p.masked("****")
 	}
 	return masked

@@ -16,6 +16,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"os"
 	"strconv"
@@ -70,6 +71,10 @@ type Options struct {
 	MaxRedirects int
 	// Sleep waits between attempts; tests replace it.
 	Sleep func(context.Context, time.Duration) error
+	// Wrote, when set, is told, for each attempt, the request line and
+	// every header field as the transport wrote it on the wire (Host,
+	// User-Agent, Content-Length and Accept-Encoding included), in order.
+	Wrote func(requestLine string, fields []Header)
 	// Notify, when set, is told about retries and redirects, one line
 	// each, for the user.
 	Notify func(string)
@@ -383,6 +388,9 @@ func (c *Client) once(ctx context.Context, r *Request) (*Response, error) {
 	if req.Header.Get("User-Agent") == "" && c.opts.UserAgent != "" {
 		req.Header.Set("User-Agent", c.opts.UserAgent)
 	}
+	if c.opts.Wrote != nil {
+		req = c.traceWrites(req)
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		cancel()
@@ -390,6 +398,31 @@ func (c *Client) once(ctx context.Context, r *Request) (*Response, error) {
 		return nil, &NoResponseError{URL: r.URL, Reason: reason, Cause: cause, Err: err}
 	}
 	return &Response{Response: resp, Sent: r, cancel: cancel}, nil
+}
+
+// traceWrites hands Options.Wrote the header fields the transport writes
+// for req, once they are all written.
+func (c *Client) traceWrites(req *http.Request) *http.Request {
+	var fields []Header
+	target := req.URL.Opaque
+	if target == "" {
+		target = req.URL.RequestURI()
+	}
+	if req.URL.RawQuery != "" && req.URL.Opaque != "" {
+		target += "?" + req.URL.RawQuery
+	}
+	trace := &httptrace.ClientTrace{
+		WroteHeaderField: func(key string, values []string) {
+			for _, v := range values {
+				fields = append(fields, Header{Name: key, Value: v})
+			}
+		},
+		WroteHeaders: func() {
+			c.opts.Wrote(req.Method+" "+target+" "+req.Proto, fields)
+			fields = nil
+		},
+	}
+	return req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
 }
 
 // exactURL builds a URL whose request line is the path and query exactly

@@ -111,6 +111,29 @@ func TestExactBytesOnTheWire(t *testing.T) {
 	}
 }
 
+// Options.Wrote sees the request line and every header field as written
+// on the wire, those the transport adds included.
+func TestWroteSeesTheHeadersOnTheWire(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	var line string
+	var fields []Header
+	c := mustClient(t, Options{UserAgent: "hmacctl/test", Wrote: func(l string, f []Header) { line, fields = l, f }})
+	fn, _ := signer(srv.URL, "POST", []byte(`{"a": 1}`))
+	resp, err := c.Send(context.Background(), srv.URL, "/v3/x?a=%41", fn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Close()
+	names := map[string]string{}
+	for _, f := range fields {
+		names[f.Name] = f.Value
+	}
+	if line != "POST /v3/x?a=%41 HTTP/1.1" || names["Host"] != strings.TrimPrefix(srv.URL, "http://") || names["User-Agent"] != "hmacctl/test" || names["Content-Length"] != "8" || names["Accept-Encoding"] != "gzip" || names["X-Api-Signature"] != "sig-1" {
+		t.Errorf("line %q, fields %v", line, fields)
+	}
+}
+
 func TestConnectionRefused(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
