@@ -12,6 +12,7 @@ import (
 
 	"github.com/hmacctl/hmacctl/send"
 	"github.com/hmacctl/hmacctl/sign"
+	"github.com/hmacctl/hmacctl/verify"
 	"github.com/spf13/cobra"
 )
 
@@ -151,7 +152,7 @@ func requestRun(opts *RequestOptions) error {
 			return err
 		}
 		offset = serverNow.Sub(now())
-		fmt.Fprintf(opts.IO.ErrOut, "hmacctl: the server's clock is %s ours; signing with it\n", describeOffset(offset))
+		fmt.Fprintf(opts.IO.ErrOut, "hmacctl: the server's clock is %s ours (its Date header has whole seconds); signing with it\n", describeOffset(offset))
 	}
 
 	signFn := func(target string, redirected bool) (*send.Request, error) {
@@ -305,13 +306,17 @@ func writeResponseHead(io *IOStreams, resp *http.Response) {
 	fmt.Fprint(io.ErrOut, b.String())
 }
 
-// describeOffset says how far a clock is from ours: "1.5s ahead of",
-// "200ms behind".
+// describeOffset says how far a clock read from a Date header is from
+// ours, to the second it can tell: "about 1 hour ahead of", "about 2
+// seconds behind", "within a second of".
 func describeOffset(d time.Duration) string {
-	if d < 0 {
-		return (-d).Round(time.Millisecond).String() + " behind"
+	switch {
+	case d.Round(time.Second) == 0:
+		return "within a second of"
+	case d < 0:
+		return "about " + verify.HumanDuration(d.Round(time.Second)) + " behind"
 	}
-	return d.Round(time.Millisecond).String() + " ahead of"
+	return "about " + verify.HumanDuration(d.Round(time.Second)) + " ahead of"
 }
 
 // writeStatusAndHeaders prints the status line and headers, as curl -i.
