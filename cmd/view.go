@@ -55,7 +55,12 @@ func writeReadable(io *IOStreams, res *sign.Result, prepared *preparedRequest) e
 	fmt.Fprintf(&b, "%s:\n", p.label("headers"))
 	secretHeaders := prepared.Scheme.SecretHeaders()
 	for _, h := range allHeaders(res) {
-		fmt.Fprintf(&b, "  %s: %s\n", h.Name, maskHeader(h, secretHeaders, secrets, p))
+		value := maskHeader(h, secretHeaders, secrets, p)
+		if value == h.Value {
+			// Escaped as the canonical string is: one way for non-ASCII.
+			value = strings.Join(showInvisible([]byte(h.Value), p), `\n`)
+		}
+		fmt.Fprintf(&b, "  %s: %s\n", h.Name, value)
 	}
 	if len(res.Body) > 0 && !bytes.Equal(res.Body, prepared.Request.Body) {
 		fmt.Fprintf(&b, "%s (%d bytes):\n", p.label("body"), len(res.Body))
