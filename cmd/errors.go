@@ -3,8 +3,11 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/hmacctl/hmacctl/send"
+	"github.com/hmacctl/hmacctl/sign"
 )
 
 // Exit codes, decided here and only here.
@@ -41,7 +44,19 @@ func (e *UsageError) Unwrap() error { return e.Err }
 
 // usageErrorf formats a UsageError: "what is wrong; what to do".
 func usageErrorf(format string, args ...any) error {
+	if err, ok := singleError(format, args); ok {
+		return &UsageError{Err: err} // keep its type, for message()
+	}
 	return &UsageError{Err: fmt.Errorf(format, args...)}
+}
+
+// singleError reports whether a format is "%v" of one error.
+func singleError(format string, args []any) (error, bool) {
+	if format != "%v" || len(args) != 1 {
+		return nil, false
+	}
+	err, ok := args[0].(error)
+	return err, ok
 }
 
 // exitCode maps an error returned by a command to the process's exit code.
@@ -73,7 +88,14 @@ func exitCode(err error) int {
 func message(err error) string {
 	var noResponse *send.NoResponseError
 	var caCert *send.CACertError
+	var call *sign.CallError
 	switch {
+	case errors.As(err, &call) && slices.Contains(call.Inputs, "api_secret"):
+		kind := strings.TrimSuffix(call.Function, "decode") // b64decode -> b64
+		if kind == "b64" {
+			kind = "base64"
+		}
+		return fmt.Sprintf("the API secret is not valid %s: this vendor signs with it decoded from %s; give it exactly as the vendor's API page shows it (HMACCTL_API_SECRET, its _FILE, or the keyring)", kind, kind)
 	case errors.As(err, &caCert):
 		if caCert.Err == nil {
 			return fmt.Sprintf("--cacert %s holds no PEM certificate; give a PEM file of the CA that signed the server's certificate", caCert.Path)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hmacctl/hmacctl/send"
+	"github.com/hmacctl/hmacctl/sign"
 )
 
 // send names no flag; the command line adds the one that changes the
@@ -23,6 +24,7 @@ func TestSendErrorsAreWordedWithFlags(t *testing.T) {
 		{&send.NoResponseError{URL: "https://x", Reason: send.ReasonRefused, Cause: "connection refused"}, "no response from https://x: connection refused", exitNoResponse},
 		{&UsageError{Err: &send.CACertError{Path: "ca.pem"}}, "--cacert ca.pem holds no PEM certificate; give a PEM file of the CA that signed the server's certificate", exitBadInput},
 		{&UsageError{Err: &send.CACertError{Path: "ca.pem", Err: os.ErrNotExist}}, "cannot read --cacert ca.pem: file does not exist", exitBadInput},
+		{usageErrorf("%v", &sign.CallError{Function: "b64decode", Inputs: []string{"api_secret"}, Err: errors.New("b64decode: the value is not valid base64")}), "the API secret is not valid base64: this vendor signs with it decoded from base64; give it exactly as the vendor's API page shows it (HMACCTL_API_SECRET, its _FILE, or the keyring)", exitBadInput},
 		{errors.New("plain"), "plain", exitError},
 	} {
 		if got := message(tc.err); got != tc.want || exitCode(tc.err) != tc.code {

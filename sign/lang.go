@@ -436,6 +436,9 @@ func (c *compiler) compileCall(n *ast.CallExpr) (compiled, error) {
 		}}, nil
 	}
 	if fn.strings != nil {
+		// A failure names the function and what its arguments are made
+		// of (api_secret), never their value.
+		inputs := variablesOf(n)
 		return compiled{typ: ret, str: func(v *Vars) (string, error) {
 			var vals [maxArgs]string
 			for i, a := range args {
@@ -445,7 +448,11 @@ func (c *compiler) compileCall(n *ast.CallExpr) (compiled, error) {
 				}
 				vals[i] = val
 			}
-			return fn.strings(vals)
+			out, err := fn.strings(vals)
+			if err != nil {
+				return "", &CallError{Function: fn.name, Inputs: inputs, Err: err}
+			}
+			return out, nil
 		}}, nil
 	}
 	eval := func(v *Vars) (any, error) {
@@ -636,3 +643,18 @@ func (x compiled) value(v *Vars) (any, error) {
 	}
 	return x.str(v)
 }
+
+// CallError is a function that failed on the values it was given, such as
+// b64decode on a secret that is not base64. It names the function and the
+// variables its arguments are made of; the values stay out of it, since
+// they may be secrets.
+type CallError struct {
+	Function string
+	// Inputs are the variables the arguments are made of.
+	Inputs []string
+	Err    error
+}
+
+func (e *CallError) Error() string { return e.Err.Error() }
+
+func (e *CallError) Unwrap() error { return e.Err }
