@@ -155,15 +155,22 @@ func shellQuote(s string) string {
 }
 
 type signOutput struct {
-	Vendor          string             `json:"vendor"`
-	Variant         *string            `json:"variant"`
-	Method          string             `json:"method"`
-	URL             string             `json:"url"`
-	Body            *string            `json:"body"`
-	BodyBase64      string             `json:"body_base64,omitempty"`
-	Timestamp       string             `json:"timestamp,omitempty"`
-	Canonical       *string            `json:"canonical"`
-	CanonicalBase64 string             `json:"canonical_base64"`
+	Vendor          string  `json:"vendor"`
+	Variant         *string `json:"variant"`
+	Method          string  `json:"method"`
+	URL             string  `json:"url"`
+	Body            *string `json:"body"`
+	BodyBase64      string  `json:"body_base64,omitempty"`
+	Timestamp       string  `json:"timestamp,omitempty"`
+	Canonical       *string `json:"canonical"`
+	CanonicalBase64 string  `json:"canonical_base64"`
+	// CanonicalSize and CanonicalSHA256 describe a string to sign too
+	// long to give whole (Canonical then has its first bytes); likewise
+	// BodySize and BodySHA256.
+	CanonicalSize   int                `json:"canonical_size,omitempty"`
+	CanonicalSHA256 string             `json:"canonical_sha256,omitempty"`
+	BodySize        int                `json:"body_size,omitempty"`
+	BodySHA256      string             `json:"body_sha256,omitempty"`
 	Signature       string             `json:"signature"`
 	Headers         map[string]string  `json:"headers"`
 	HeaderOrder     []string           `json:"header_order"`
@@ -177,7 +184,7 @@ func signJSON(res *sign.Result, prepared *preparedRequest) signOutput {
 		Method:          res.Method,
 		URL:             res.URL,
 		Timestamp:       res.Timestamp,
-		CanonicalBase64: base64.StdEncoding.EncodeToString(res.Canonical),
+		CanonicalBase64: base64.StdEncoding.EncodeToString(excerptOf(res.Canonical).Shown),
 		Signature:       res.Signature,
 		Headers:         map[string]string{},
 		Credentials:     describeSources(prepared.Sources),
@@ -185,16 +192,24 @@ func signJSON(res *sign.Result, prepared *preparedRequest) signOutput {
 	// Text that is not valid UTF-8 (Kraken's nested hash) cannot be a
 	// JSON string without loss: it is then null, and only the base64
 	// form is given.
-	if utf8.Valid(res.Canonical) {
-		s := string(res.Canonical)
+	canonical := excerptOf(res.Canonical)
+	if canonical.Cut {
+		o.CanonicalSize, o.CanonicalSHA256 = canonical.Size, canonical.SHA256
+	}
+	if utf8.Valid(canonical.Shown) {
+		s := string(canonical.Shown)
 		o.Canonical = &s
 	}
 	if res.Body != nil {
-		if utf8.Valid(res.Body) {
-			s := string(res.Body)
+		body := excerptOf(res.Body)
+		if body.Cut {
+			o.BodySize, o.BodySHA256 = body.Size, body.SHA256
+		}
+		if utf8.Valid(body.Shown) {
+			s := string(body.Shown)
 			o.Body = &s
 		} else {
-			o.BodyBase64 = base64.StdEncoding.EncodeToString(res.Body)
+			o.BodyBase64 = base64.StdEncoding.EncodeToString(body.Shown)
 		}
 	}
 	for _, h := range allHeaders(res) {

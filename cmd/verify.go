@@ -515,8 +515,12 @@ func (r *verifyReport) text(p palette) string {
 
 func writeCanonical(b *strings.Builder, label string, data []byte, p palette) {
 	fmt.Fprintf(b, "%s (%d bytes):\n", label, len(data))
-	for _, line := range showInvisible(data, p) {
+	shown := excerptOf(data)
+	for _, line := range showInvisible(shown.Shown, p) {
 		b.WriteString("  " + line + "\n")
+	}
+	if note := shown.note(); note != "" {
+		b.WriteString("  " + note + "\n")
 	}
 }
 
@@ -577,11 +581,14 @@ func (r *verifyReport) json() map[string]any {
 		"vendor":           r.Vendor,
 		"variant":          nullIfEmpty(r.Variant),
 		"timestamp":        r.Timestamp,
-		"canonical_base64": base64.StdEncoding.EncodeToString(r.Canonical),
+		"canonical_base64": base64.StdEncoding.EncodeToString(excerptOf(r.Canonical).Shown),
 		"expected":         r.Expected,
 	}
-	if utf8.Valid(r.Canonical) {
-		out["canonical"] = string(r.Canonical)
+	if c := excerptOf(r.Canonical); c.Cut {
+		out["canonical_size"], out["canonical_sha256"] = c.Size, c.SHA256
+	}
+	if shown := excerptOf(r.Canonical).Shown; utf8.Valid(shown) {
+		out["canonical"] = string(shown)
 	}
 	if r.Checked {
 		out["match"], out["received"] = r.Match, r.Received

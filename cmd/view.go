@@ -48,8 +48,12 @@ func writeReadable(io *IOStreams, res *sign.Result, prepared *preparedRequest) e
 	secrets := secretValues(prepared.Request.Credentials)
 	fmt.Fprintf(&b, "%s %s %s\n", p.label(title), res.Method, maskSecrets(res.URL, secrets, p))
 	fmt.Fprintf(&b, "%s (%d bytes):\n", p.label("canonical"), len(res.Canonical))
-	for _, line := range showInvisible(res.Canonical, p) {
+	canonical := excerptOf(res.Canonical)
+	for _, line := range showInvisible(canonical.Shown, p) {
 		b.WriteString("  " + line + "\n")
+	}
+	if note := canonical.note(); note != "" {
+		b.WriteString("  " + note + "\n")
 	}
 	fmt.Fprintf(&b, "%s: %s\n", p.label("signature"), p.value(res.Signature))
 	fmt.Fprintf(&b, "%s:\n", p.label("headers"))
@@ -64,8 +68,12 @@ func writeReadable(io *IOStreams, res *sign.Result, prepared *preparedRequest) e
 	}
 	if len(res.Body) > 0 && !bytes.Equal(res.Body, prepared.Request.Body) {
 		fmt.Fprintf(&b, "%s (%d bytes):\n", p.label("body"), len(res.Body))
-		for _, line := range showInvisible(res.Body, p) {
+		body := excerptOf(res.Body)
+		for _, line := range showInvisible(body.Shown, p) {
 			b.WriteString("  " + maskSecrets(line, secrets, p) + "\n")
+		}
+		if note := body.note(); note != "" {
+			b.WriteString("  " + note + "\n")
 		}
 	}
 	_, err := io.Out.Write([]byte(b.String()))

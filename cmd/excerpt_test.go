@@ -1,0 +1,38 @@
+package cmd
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A large body is shown to a person, and in JSON, as its first bytes, its
+// size and its SHA-256; --print canonical still gives every byte.
+func TestLargeBodiesAreShownBounded(t *testing.T) {
+	body := strings.Repeat("a", 300000)
+	path := filepath.Join(t.TempDir(), "big.txt")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := &inProcess{t: t, configPath: filepath.Join(t.TempDir(), "config.toml")}
+	canonical := "1700000000000POST/v3/x" + body
+	sum := sha256.Sum256([]byte(canonical))
+
+	view := p.runEnv(wooxEnv, "", "sign", "woox", "POST", "/v3/x", "-d", "@"+path, "--timestamp", "1700000000000")
+	if view.code != 0 || len(view.stdout) > 2*maxShown || !strings.Contains(view.stdout, "… the first 65536 of 300022 bytes; SHA-256 of all of them "+hex.EncodeToString(sum[:])) {
+		t.Errorf("readable view: exit %d, %d bytes", view.code, len(view.stdout))
+	}
+	js := p.runEnv(wooxEnv, "", "sign", "woox", "POST", "/v3/x", "-d", "@"+path, "--timestamp", "1700000000000", "--print", "json")
+	var o signOutput
+	if err := json.Unmarshal([]byte(js.stdout), &o); err != nil || len(js.stdout) > 4*maxShown || o.CanonicalSize != len(canonical) || o.CanonicalSHA256 != hex.EncodeToString(sum[:]) || len(*o.Canonical) != maxShown || o.BodySize != len(body) {
+		t.Errorf("json: %v, %d bytes, size %d", err, len(js.stdout), o.CanonicalSize)
+	}
+	all := p.runEnv(wooxEnv, "", "sign", "woox", "POST", "/v3/x", "-d", "@"+path, "--timestamp", "1700000000000", "--print", "canonical")
+	if all.stdout != canonical {
+		t.Errorf("--print canonical gave %d bytes, want %d", len(all.stdout), len(canonical))
+	}
+}
