@@ -124,6 +124,31 @@ func (b *bodyFile) sign(scheme *profiles.VendorScheme, req sign.Request) (*sign.
 // open opens the body from its first byte, to send it.
 func (b *bodyFile) open() (io.ReadCloser, error) { return os.Open(b.path) }
 
+// canonical reads the whole string to sign of res, signed with this body
+// streamed in: res.Canonical with the body's bytes at each of res.BodyAt.
+func (b *bodyFile) canonical(res *sign.Result) (io.Reader, func(), error) {
+	var parts []io.Reader
+	var files []*os.File
+	closeAll := func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}
+	prev := 0
+	for _, at := range res.BodyAt {
+		file, err := os.Open(b.path)
+		if err != nil {
+			closeAll()
+			return nil, func() {}, fmt.Errorf("cannot read the body: %w", err)
+		}
+		files = append(files, file)
+		parts = append(parts, bytes.NewReader(res.Canonical[prev:at]), file)
+		prev = at
+	}
+	parts = append(parts, bytes.NewReader(res.Canonical[prev:]))
+	return io.MultiReader(parts...), closeAll, nil
+}
+
 // spool copies r into a new private temporary file (mode 0600) and
 // returns its path and size.
 func spool(r io.Reader) (string, int64, error) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -34,5 +35,34 @@ func TestLargeBodiesAreShownBounded(t *testing.T) {
 	all := p.runEnv(wooxEnv, "", "sign", "woox", "POST", "/v3/x", "-d", "@"+path, "--timestamp", "1700000000000", "--print", "canonical")
 	if all.stdout != canonical {
 		t.Errorf("--print canonical gave %d bytes, want %d", len(all.stdout), len(canonical))
+	}
+}
+
+// A body over the streaming threshold is signed from its file: every
+// print mode still says the right thing, without the body in memory.
+func TestStreamedBodyPrintModes(t *testing.T) {
+	body := strings.Repeat("b", streamThreshold+100)
+	path := filepath.Join(t.TempDir(), "big.txt")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := &inProcess{t: t, configPath: filepath.Join(t.TempDir(), "config.toml")}
+	canonical := "1700000000000POST/v3/x" + body
+	sum := sha256.Sum256([]byte(canonical))
+	args := []string{"sign", "woox", "POST", "/v3/x", "-d", "@" + path, "--timestamp", "1700000000000"}
+	if all := p.runEnv(wooxEnv, "", append(args, "--print", "canonical")...); all.stdout != canonical {
+		t.Errorf("--print canonical: %d bytes, want %d", len(all.stdout), len(canonical))
+	}
+	view := p.runEnv(wooxEnv, "", args...)
+	if !strings.Contains(view.stdout, "canonical ("+strconv.Itoa(len(canonical))+" bytes)") || !strings.Contains(view.stdout, "SHA-256 of all of them "+hex.EncodeToString(sum[:])) {
+		t.Errorf("readable view:\n%.300s", view.stdout)
+	}
+	if curl := p.runEnv(wooxEnv, "", append(args, "--print", "curl")...); !strings.HasSuffix(curl.stdout, "--data-binary @"+path+"\n") {
+		t.Errorf("curl: %q", curl.stdout[max(0, len(curl.stdout)-200):])
+	}
+	js := p.runEnv(wooxEnv, "", append(args, "--print", "json")...)
+	var o signOutput
+	if err := json.Unmarshal([]byte(js.stdout), &o); err != nil || o.CanonicalSize != len(canonical) || o.CanonicalSHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("json: %v, %d", err, o.CanonicalSize)
 	}
 }

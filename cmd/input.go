@@ -60,6 +60,9 @@ type preparedRequest struct {
 	Scheme  *profiles.VendorScheme
 	Request sign.Request
 	Sources []workspace.CredentialSource
+	// canonical, when set, is what to show of a string to sign whose
+	// body was streamed (res.Canonical leaves it out).
+	canonical *excerpt
 }
 
 // overrides are the flags that override a profile: --variant,

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -72,6 +73,7 @@ a vendor of your own in the config, or a built-in vendor.`,
 }
 
 func signRun(opts *SignOptions) error {
+	opts.Request.streaming = true
 	prepared, err := opts.Request.prepare(opts.Factory, opts.Profile, opts.Method, opts.Path)
 	if err != nil {
 		return err
@@ -79,9 +81,45 @@ func signRun(opts *SignOptions) error {
 	if err := checkTimestamp(opts.Factory, prepared.Scheme, prepared.Request.Timestamp); err != nil {
 		return err
 	}
-	res, err := prepared.Scheme.Sign(prepared.Request)
+	// A large -d @FILE (or stdin) is streamed, as request does: memory
+	// stays bounded whatever the body's size.
+	file, cleanup, err := opts.Request.streamBody(opts.Factory, prepared)
+	defer cleanup()
+	if err != nil {
+		return err
+	}
+	var res *sign.Result
+	if file != nil {
+		res, err = file.sign(prepared.Scheme, prepared.Request)
+	} else {
+		res, err = prepared.Scheme.Sign(prepared.Request)
+	}
 	if err != nil {
 		return usageErrorf("%v", err) // the engine rejects only what the user gave
+	}
+	if file != nil && opts.Print != "signature" && opts.Print != "headers" {
+		if opts.Print == "curl" {
+			if opts.Request.Data == "@-" {
+				return usageErrorf("--print curl: the body came from stdin and is over %d MiB; write it to a file and give -d @FILE", streamThreshold>>20)
+			}
+			res.Body = nil
+			_, err = fmt.Fprintln(opts.IO.Out, curlCommand(res)+" \\\n  --data-binary "+shellQuote(opts.Request.Data))
+			return err
+		}
+		full, done, err := file.canonical(res)
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		defer done()
+		if opts.Print == "canonical" {
+			_, err = io.Copy(opts.IO.Out, full)
+			return err
+		}
+		shown, err := excerptFrom(full)
+		if err != nil {
+			return usageErrorf("cannot read the body: %v", err)
+		}
+		prepared.canonical = &shown
 	}
 	out := opts.IO.Out
 	switch opts.Print {
@@ -184,7 +222,7 @@ func signJSON(res *sign.Result, prepared *preparedRequest) signOutput {
 		Method:          res.Method,
 		URL:             res.URL,
 		Timestamp:       res.Timestamp,
-		CanonicalBase64: base64.StdEncoding.EncodeToString(excerptOf(res.Canonical).Shown),
+		CanonicalBase64: base64.StdEncoding.EncodeToString(prepared.canonicalExcerpt(res).Shown),
 		Signature:       res.Signature,
 		Headers:         map[string]string{},
 		Credentials:     describeSources(prepared.Sources),
@@ -192,7 +230,7 @@ func signJSON(res *sign.Result, prepared *preparedRequest) signOutput {
 	// Text that is not valid UTF-8 (Kraken's nested hash) cannot be a
 	// JSON string without loss: it is then null, and only the base64
 	// form is given.
-	canonical := excerptOf(res.Canonical)
+	canonical := prepared.canonicalExcerpt(res)
 	if canonical.Cut {
 		o.CanonicalSize, o.CanonicalSHA256 = canonical.Size, canonical.SHA256
 	}

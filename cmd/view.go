@@ -47,8 +47,8 @@ func writeReadable(io *IOStreams, res *sign.Result, prepared *preparedRequest) e
 	}
 	secrets := secretValues(prepared.Request.Credentials)
 	fmt.Fprintf(&b, "%s %s %s\n", p.label(title), res.Method, maskSecrets(res.URL, secrets, p))
-	fmt.Fprintf(&b, "%s (%d bytes):\n", p.label("canonical"), len(res.Canonical))
-	canonical := excerptOf(res.Canonical)
+	fmt.Fprintf(&b, "%s (%d bytes):\n", p.label("canonical"), prepared.canonicalExcerpt(res).Size)
+	canonical := prepared.canonicalExcerpt(res)
 	for _, line := range showInvisible(canonical.Shown, p) {
 		b.WriteString("  " + line + "\n")
 	}
@@ -171,4 +171,12 @@ func maskSecrets(s string, secrets []string, p palette) string {
 		}
 	}
 	return s
+}
+
+// canonicalExcerpt is what to show of the string to sign of res.
+func (p *preparedRequest) canonicalExcerpt(res *sign.Result) excerpt {
+	if p.canonical != nil {
+		return *p.canonical
+	}
+	return excerptOf(res.Canonical)
 }
