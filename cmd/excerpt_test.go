@@ -14,14 +14,7 @@ import (
 // A large body is shown to a person, and in JSON, as its first bytes, its
 // size and its SHA-256; --print canonical still gives every byte.
 func TestLargeBodiesAreShownBounded(t *testing.T) {
-	body := strings.Repeat("a", 300000)
-	path := filepath.Join(t.TempDir(), "big.txt")
-	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	p := &inProcess{t: t, configPath: filepath.Join(t.TempDir(), "config.toml")}
-	canonical := "1700000000000POST/v3/x" + body
-	sum := sha256.Sum256([]byte(canonical))
+	p, path, body, canonical, sum := bigBodyCase(t, "a", 300000)
 
 	view := p.runEnv(wooxEnv, "", "sign", "woox", "POST", "/v3/x", "-d", "@"+path, "--timestamp", "1700000000000")
 	if view.code != 0 || len(view.stdout) > 2*maxShown || !strings.Contains(view.stdout, "… the first 65536 of 300022 bytes; SHA-256 of all of them "+hex.EncodeToString(sum[:])) {
@@ -41,14 +34,7 @@ func TestLargeBodiesAreShownBounded(t *testing.T) {
 // A body over the streaming threshold is signed from its file: every
 // print mode still says the right thing, without the body in memory.
 func TestStreamedBodyPrintModes(t *testing.T) {
-	body := strings.Repeat("b", streamThreshold+100)
-	path := filepath.Join(t.TempDir(), "big.txt")
-	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	p := &inProcess{t: t, configPath: filepath.Join(t.TempDir(), "config.toml")}
-	canonical := "1700000000000POST/v3/x" + body
-	sum := sha256.Sum256([]byte(canonical))
+	p, path, _, canonical, sum := bigBodyCase(t, "b", streamThreshold+100)
 	args := []string{"sign", "woox", "POST", "/v3/x", "-d", "@" + path, "--timestamp", "1700000000000"}
 	if all := p.runEnv(wooxEnv, "", append(args, "--print", "canonical")...); all.stdout != canonical {
 		t.Errorf("--print canonical: %d bytes, want %d", len(all.stdout), len(canonical))
@@ -65,4 +51,18 @@ func TestStreamedBodyPrintModes(t *testing.T) {
 	if err := json.Unmarshal([]byte(js.stdout), &o); err != nil || o.CanonicalSize != len(canonical) || o.CanonicalSHA256 != hex.EncodeToString(sum[:]) {
 		t.Errorf("json: %v, %d", err, o.CanonicalSize)
 	}
+}
+
+// bigBodyCase writes a body of n copies of c to a file, and returns an
+// in-process runner, the file, the body, woox's string to sign for
+// POST /v3/x at 1700000000000 with that body, and its SHA-256.
+func bigBodyCase(t *testing.T, c string, n int) (*inProcess, string, string, string, [32]byte) {
+	t.Helper()
+	body := strings.Repeat(c, n)
+	path := filepath.Join(t.TempDir(), "big.txt")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	canonical := "1700000000000POST/v3/x" + body
+	return &inProcess{t: t, configPath: filepath.Join(t.TempDir(), "config.toml")}, path, body, canonical, sha256.Sum256([]byte(canonical))
 }
