@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -35,16 +34,13 @@ func warnAll(f *Factory, warnings []error) {
 // scheme adds itself (Binance's timestamp): it would be sent twice.
 func checkQuery(scheme *profiles.VendorScheme, target string) error {
 	_, query, ok := strings.Cut(target, "?")
-	if !ok || len(scheme.Params) == 0 {
+	added := scheme.ParamNames()
+	if !ok || len(added) == 0 {
 		return nil
 	}
-	for _, pair := range strings.Split(query, "&") {
-		name, _, _ := strings.Cut(pair, "=")
-		if decoded, err := url.QueryUnescape(name); err == nil {
-			name = decoded
-		}
-		if slices.Contains(scheme.Params, name) {
-			return usageErrorf("PATH's query has %s, a parameter %s adds itself, so it would be sent twice; drop it from PATH (%s)", name, scheme.Vendor, addedValues(scheme))
+	for _, pair := range sign.ParsePairs(query) {
+		if slices.Contains(added, pair.Name) {
+			return usageErrorf("PATH's query has %s, a parameter %s adds itself, so it would be sent twice; drop it from PATH (%s)", pair.Name, scheme.Vendor, addedValues(scheme))
 		}
 	}
 	return nil
@@ -57,7 +53,7 @@ func checkFields(scheme *profiles.VendorScheme, method string, fields []sign.Fie
 	seen := map[string]bool{}
 	jsonBody := scheme.BodyFormat() != sign.BodyForm && !sign.ParamsInQuery(method)
 	for _, fl := range fields {
-		if slices.Contains(scheme.Params, fl.Name) {
+		if slices.Contains(scheme.ParamNames(), fl.Name) {
 			return usageErrorf("field %s is a parameter %s adds itself, so it would be sent twice; drop the field (%s)", fl.Name, scheme.Vendor, addedValues(scheme))
 		}
 		if seen[fl.Name] && jsonBody {

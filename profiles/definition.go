@@ -199,9 +199,6 @@ type VendorScheme struct {
 	SettingDocs map[string]string
 	// SettingTypes say what each setting takes, by name.
 	SettingTypes map[string]SettingType
-	// Params are the names of the parameters the scheme adds to every
-	// request (to the query or a form body), in definition order.
-	Params []string
 	// MaxAge is how far from the clock the vendor accepts a timestamp,
 	// where it documents a bound; 0 where it does not.
 	MaxAge time.Duration
@@ -349,17 +346,13 @@ func (v *Vendor) Scheme(variant string) (*VendorScheme, error) {
 			return nil, v.variantFieldError(prefix, &sign.FieldError{Field: "settings." + name + ".default", Err: fmt.Errorf("%q is not %s, as type = %q requires", s.Default, types[name].Phrase(), s.Type)})
 		}
 	}
-	var params []string
-	for _, p := range def.Params {
-		params = append(params, p.Name)
-	}
 	var maxAge time.Duration
 	if def.Timestamp.MaxAge != "" {
 		if maxAge, err = time.ParseDuration(def.Timestamp.MaxAge); err != nil || maxAge <= 0 {
 			return nil, v.variantFieldError(prefix, &sign.FieldError{Field: "timestamp.max_age", Err: fmt.Errorf("%q is not a positive duration like \"5s\" or \"5m\"", def.Timestamp.MaxAge)})
 		}
 	}
-	return &VendorScheme{Scheme: compiled, Vendor: v.Name, Variant: variant, BaseURL: def.BaseURL, SettingDocs: docs, SettingTypes: types, Params: params, MaxAge: maxAge}, nil
+	return &VendorScheme{Scheme: compiled, Vendor: v.Name, Variant: variant, BaseURL: def.BaseURL, SettingDocs: docs, SettingTypes: types, MaxAge: maxAge}, nil
 }
 
 // variantFieldError names the variant's own field when the variant sets

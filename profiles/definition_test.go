@@ -64,7 +64,7 @@ func TestSchemeParams(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := strings.Join(s.Params, " "); got != want {
+		if got := strings.Join(s.ParamNames(), " "); got != want {
 			t.Errorf("%s adds %q, want %q", vendor, got, want)
 		}
 	}

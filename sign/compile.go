@@ -202,7 +202,7 @@ func Compile(spec Spec) (*Scheme, error) {
 	for _, h := range s.headers {
 		others = append(others, h.value)
 	}
-	params := append(append([]compiledParam(nil), s.preParams...), s.postParams...)
+	params := s.allParams()
 	for _, p := range params {
 		others = append(others, p.value)
 	}

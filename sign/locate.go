@@ -348,3 +348,20 @@ func (s *Scheme) DecodesQuery() bool {
 	}
 	return false
 }
+
+// ParamNames lists the names of the parameters the scheme adds to every
+// request (to the query or a form body): those added before signing, then
+// those added after.
+func (s *Scheme) ParamNames() []string {
+	var names []string
+	for _, p := range s.allParams() {
+		names = append(names, p.name)
+	}
+	return names
+}
+
+// allParams lists every parameter the scheme adds, before and after
+// signing.
+func (s *Scheme) allParams() []compiledParam {
+	return append(append([]compiledParam(nil), s.preParams...), s.postParams...)
+}

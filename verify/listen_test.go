@@ -137,19 +137,10 @@ func TestServeEchoesABoundedPrefix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, _ := http.NewRequest("POST", "http://"+addr+"/v3/big", strings.NewReader(body))
-	for _, h := range res.Headers {
-		req.Header.Set(h.Name, h.Value)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	answer, _ := io.ReadAll(resp.Body)
+	status, answer := sendSignedWoox(t, "http://"+addr, "POST", "/v3/big", body, "1700000000000")
 	var v verdict
 	if err := json.Unmarshal(answer, &v); err != nil || !v.OK {
-		t.Fatalf("%d %s", resp.StatusCode, answer[:min(len(answer), 200)])
+		t.Fatalf("%d %s", status, answer[:min(len(answer), 200)])
 	}
 	if len(answer) > 4*MaxEcho || v.CanonicalSize != len(res.Canonical) || len(v.CanonicalSHA256) != 64 || len(*v.Canonical) != MaxEcho {
 		t.Errorf("answer of %d bytes; size %d sha %q shown %d", len(answer), v.CanonicalSize, v.CanonicalSHA256, len(*v.Canonical))

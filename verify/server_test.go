@@ -138,24 +138,12 @@ func TestServerAgeVerdicts(t *testing.T) {
 	})
 	t.Cleanup(srv.Close)
 	send := func(ts string) (int, verdict) {
-		res, err := woox.Sign(sign.Request{Method: "GET", BaseURL: woox.BaseURL, Target: "/v3/x", Credentials: testCreds, Timestamp: ts})
-		if err != nil {
-			t.Fatal(err)
-		}
-		req, _ := http.NewRequest("GET", srv.URL+"/v3/x", nil)
-		for _, h := range res.Headers {
-			req.Header.Set(h.Name, h.Value)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
+		status, answer := sendSignedWoox(t, srv.URL, "GET", "/v3/x", "", ts)
 		var v verdict
-		if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
+		if err := json.Unmarshal(answer, &v); err != nil {
 			t.Fatal(err)
 		}
-		return resp.StatusCode, v
+		return status, v
 	}
 	if status, v := send("1700000000000"); status != http.StatusOK || !v.OK {
 		t.Errorf("on time: %d %+v", status, v)
@@ -168,4 +156,30 @@ func TestServerAgeVerdicts(t *testing.T) {
 	if status != http.StatusUnauthorized || !strings.HasPrefix(v.Error, "the timestamp is 10 minutes ahead of this machine's clock") || v.Expected != "" {
 		t.Errorf("ten minutes ahead: %d %+v", status, v)
 	}
+}
+
+// sendSignedWoox signs a request with woox's scheme and the test
+// credentials, sends it to the server at baseURL, and returns the answer's
+// status and body.
+func sendSignedWoox(t *testing.T, baseURL, method, target, body, timestamp string) (int, []byte) {
+	t.Helper()
+	woox := scheme(t, "woox")
+	res, err := woox.Sign(sign.Request{Method: method, BaseURL: woox.BaseURL, Target: target, Body: []byte(body), Credentials: testCreds, Timestamp: timestamp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(method, baseURL+target, strings.NewReader(body))
+	for _, h := range res.Headers {
+		req.Header.Set(h.Name, h.Value)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, answer
 }
